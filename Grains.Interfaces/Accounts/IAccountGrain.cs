@@ -1,0 +1,19 @@
+using Cashback.Grains.Interfaces.Transactions;
+
+namespace Cashback.Grains.Interfaces.Accounts;
+
+/// <summary>One cashback account, keyed by <c>customer_id</c>.</summary>
+[Alias("cashback.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Applies a transaction exactly once: judges it with the rule set in force, updates the balance durably and
+    /// records it in the audit trail. Applying the same transaction id again changes nothing and returns the first outcome.
+    /// </summary>
+    [Alias("Apply")]
+    Task<TransactionOutcome> ApplyAsync(CardTransaction transaction, SourcePosition? source);
+
+    /// <summary>The current balance, or null when the account never had a transaction.</summary>
+    [Alias("GetBalance")]
+    Task<AccountBalance?> GetBalanceAsync();
+}
