@@ -1,3 +1,28 @@
+using Cashback.Silo.Api;
+using Cashback.Silo.Hosting;
+using Cashback.Silo.LocalMode;
+
+if (args is [StandaloneBroker.Command, ..])
+{
+    await StandaloneBroker.RunAsync(args[1..]);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Local mode: throw-away PostgreSQL and an embedded Kafka-protocol broker unless real ones are configured.
+await builder.AddLocalModeDependenciesAsync();
+
+// The silo: Orleans cluster membership, account grains on PostgreSQL, the Kafka ingestor.
+builder.AddCashbackSilo();
+
+// The HTTP API of SPEC §8.
+builder.AddCashbackApi();
+
 var app = builder.Build();
-app.Run();
+app.MapCashbackApi();
+app.LogWhereEverythingIs();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,78 @@
+using Npgsql;
+
+namespace Cashback.Grains.Audit;
+
+/// <summary>One row of an account's history as the audit table holds it.</summary>
+public sealed record AuditEntry(
+    string TransactionId,
+    string Type,
+    string? OriginalTransactionId,
+    decimal Amount,
+    string Currency,
+    string MerchantId,
+    DateTimeOffset TransactionTimestamp,
+    bool Eligible,
+    decimal Cashback,
+    string Reason,
+    string? RuleId,
+    int RuleSetVersion,
+    decimal BalanceAfter,
+    string? SourceTopic,
+    int? SourcePartition,
+    long? SourceOffset,
+    DateTimeOffset ProcessedAt);
+
+/// <summary>Where a page of history ends: newest first by purchase time, ties broken by transaction id.</summary>
+public sealed record AuditCursor(DateTimeOffset TransactionTimestamp, string TransactionId);
+
+/// <summary>Reads an account's processed transactions from the audit table, newest first.</summary>
+public sealed class AuditHistory(NpgsqlDataSource dataSource)
+{
+    private const string PageSql = """
+        SELECT transaction_id, type, original_transaction_id, amount, currency, merchant_id, transaction_timestamp,
+               utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version, balance_after,
+               source_topic, source_partition, source_offset, processed_at
+        FROM cashback_transactions
+        WHERE customer_id = $1
+          AND ($2::timestamptz IS NULL OR (transaction_timestamp, transaction_id) < ($2, $3))
+        ORDER BY transaction_timestamp DESC, transaction_id DESC
+        LIMIT $4
+        """;
+
+    public async Task<IReadOnlyList<AuditEntry>> ReadPageAsync(
+        string customerId, int limit, AuditCursor? before, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(PageSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)before?.TransactionTimestamp.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)before?.TransactionId ?? "", NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+
+        var entries = new List<AuditEntry>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var offset = TimeSpan.FromMinutes(reader.GetInt32(7));
+            entries.Add(new AuditEntry(
+                TransactionId: reader.GetString(0),
+                Type: reader.GetString(1),
+                OriginalTransactionId: reader.IsDBNull(2) ? null : reader.GetString(2),
+                Amount: reader.GetDecimal(3),
+                Currency: reader.GetString(4),
+                MerchantId: reader.GetString(5),
+                TransactionTimestamp: new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero).ToOffset(offset),
+                Eligible: reader.GetBoolean(8),
+                Cashback: reader.GetDecimal(9),
+                Reason: reader.GetString(10),
+                RuleId: reader.IsDBNull(11) ? null : reader.GetString(11),
+                RuleSetVersion: reader.GetInt32(12),
+                BalanceAfter: reader.GetDecimal(13),
+                SourceTopic: reader.IsDBNull(14) ? null : reader.GetString(14),
+                SourcePartition: reader.IsDBNull(15) ? null : reader.GetInt32(15),
+                SourceOffset: reader.IsDBNull(16) ? null : reader.GetInt64(16),
+                ProcessedAt: new DateTimeOffset(reader.GetDateTime(17), TimeSpan.Zero)));
+        }
+
+        return entries;
+    }
+}

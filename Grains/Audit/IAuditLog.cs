@@ -1,0 +1,13 @@
+using Cashback.Grains.Interfaces.Accounts;
+
+namespace Cashback.Grains.Audit;
+
+/// <summary>The audit trail of processed transactions in PostgreSQL; the permanent record behind every balance.</summary>
+public interface IAuditLog
+{
+    /// <summary>Records a processed transaction. Idempotent on (customer_id, transaction_id): the first record wins.</summary>
+    Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The recorded outcome of a transaction, or null when it was never processed.</summary>
+    Task<TransactionOutcome?> FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken = default);
+}

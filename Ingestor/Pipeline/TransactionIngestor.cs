@@ -1,0 +1,287 @@
+using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Grains.Interfaces.Transactions;
+using Cashback.Ingestor.Kafka;
+using Cashback.Ingestor.Parsing;
+using Cashback.Ingestor.Publishing;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Cashback.Ingestor.Pipeline;
+
+/// <summary>
+/// The silo's Kafka consumer: reads <c>transactions</c>, hands each message to the grain of its account, publishes
+/// the resulting event and only then stores the offset. Parallel across accounts, in order within an account; a
+/// message that cannot be parsed goes to the dead-letter topic. While PostgreSQL or Kafka is unreachable, work retries
+/// with backoff and consumption pauses once <see cref="KafkaOptions.MaxInFlight"/> messages wait.
+/// </summary>
+public sealed partial class TransactionIngestor(
+    IGrainFactory grains,
+    KafkaClients clients,
+    KafkaPublisher publisher,
+    IOptions<KafkaOptions> options,
+    ILogger<TransactionIngestor> logger) : BackgroundService
+{
+    private readonly KafkaOptions _options = options.Value;
+    private readonly PartitionWatermarks _watermarks = new();
+    private readonly AccountSequencer _sequencer = new();
+    private readonly CancellationTokenSource _abort = new();
+    private SemaphoreSlim? _slots;
+    private IConsumer<byte[], byte[]>? _consumer;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => RunAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _slots?.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var retry = BuildRetryPipeline();
+        _slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
+        using var consumer = clients.CreateConsumerBuilder()
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetPartitionsAssignedHandler((_, assigned) => PartitionsAssigned(logger, string.Join(", ", assigned)))
+            .SetPartitionsRevokedHandler((c, revoked) => HandOver(c, [.. revoked.Select(p => p.TopicPartition)]))
+            .SetPartitionsLostHandler((_, lost) => Forget([.. lost.Select(p => p.TopicPartition)]))
+            .Build();
+        _consumer = consumer;
+        consumer.Subscribe(_options.TransactionsTopic);
+        Started(logger, _options.TransactionsTopic, _options.ConsumerGroup, _options.BootstrapServers);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var message = Consume(consumer, stoppingToken);
+                if (message is not null)
+                {
+                    WaitForSlot(consumer, stoppingToken);
+                    Dispatch(message, retry);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await StopGracefullyAsync(consumer);
+    }
+
+    private static ConsumeResult<byte[], byte[]>? Consume(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return consumer.Consume(stoppingToken);
+        }
+        catch (ConsumeException error) when (!error.Error.IsFatal)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Back-pressure: with the in-flight limit reached, pause fetching but keep polling so the group does not consider
+    /// this consumer dead while PostgreSQL or Kafka is down.
+    /// </summary>
+    private void WaitForSlot(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
+    {
+        if (_slots!.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        var paused = consumer.Assignment;
+        consumer.Pause(paused);
+        try
+        {
+            while (!_slots.Wait(TimeSpan.FromMilliseconds(100), stoppingToken))
+            {
+                var unexpected = consumer.Consume(TimeSpan.Zero);
+                if (unexpected is not null)
+                {
+                    throw new InvalidOperationException($"Consumed {unexpected.TopicPartitionOffset} while paused.");
+                }
+            }
+        }
+        finally
+        {
+            consumer.Resume(paused.Intersect(consumer.Assignment));
+        }
+    }
+
+    private void Dispatch(ConsumeResult<byte[], byte[]> message, ResiliencePipeline retry)
+    {
+        _watermarks.Start(message.TopicPartitionOffset);
+        var parsed = TransactionParser.Parse(message.Message.Key, message.Message.Value);
+        var work = parsed.IsValid
+            ? _sequencer.Enqueue(parsed.Transaction.CustomerId, () => ApplyAsync(message, parsed.Transaction, retry))
+            : retry.ExecuteAsync(token => new ValueTask(publisher.DeadLetterAsync(message, parsed.Error, token)), _abort.Token).AsTask();
+        if (!parsed.IsValid)
+        {
+            DeadLettered(logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
+        }
+
+        _ = work.ContinueWith(done => Finish(message, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task ApplyAsync(ConsumeResult<byte[], byte[]> message, CardTransaction transaction, ResiliencePipeline retry)
+    {
+        var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
+        var account = grains.GetGrain<IAccountGrain>(transaction.CustomerId);
+        var outcome = await retry.ExecuteAsync(async _ => await account.ApplyAsync(transaction, source), _abort.Token);
+        if (outcome.EarnedCashback)
+        {
+            await retry.ExecuteAsync(token => new ValueTask(publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
+        }
+    }
+
+    private void Finish(ConsumeResult<byte[], byte[]> message, Task work)
+    {
+        try
+        {
+            if (work.IsCompletedSuccessfully && _watermarks.Complete(message.TopicPartitionOffset) is { } next)
+            {
+                StoreOffset(next);
+            }
+        }
+        finally
+        {
+            _slots!.Release();
+        }
+    }
+
+    private void StoreOffset(TopicPartitionOffset next)
+    {
+        try
+        {
+            _consumer!.StoreOffset(next);
+        }
+        catch (KafkaException error)
+        {
+            // The partition moved to another consumer meanwhile; that consumer resumes from the last commit.
+            OffsetNotStored(logger, next.ToString(), error.Error.Reason);
+        }
+    }
+
+    /// <summary>
+    /// Called on the consumer thread before partitions go to another silo: finish their work and commit, so the next
+    /// owner starts after it and no event is repeated. Confluent's callbacks are synchronous, hence the blocking wait
+    /// on this dedicated thread.
+    /// </summary>
+    private void HandOver(IConsumer<byte[], byte[]> consumer, IReadOnlyList<TopicPartition> revoked)
+    {
+        if (!_watermarks.WhenDrainedAsync(revoked).Wait(_options.DrainTimeout))
+        {
+            DrainTimedOut(logger, string.Join(", ", revoked));
+        }
+
+        CommitStoredOffsets(consumer);
+        Forget(revoked);
+    }
+
+    private void Forget(IReadOnlyList<TopicPartition> partitions)
+    {
+        _watermarks.Forget(partitions);
+        PartitionsReleased(logger, string.Join(", ", partitions));
+    }
+
+    private async Task StopGracefullyAsync(IConsumer<byte[], byte[]> consumer)
+    {
+        var assignment = consumer.Assignment;
+        var drained = _watermarks.WhenDrainedAsync(assignment);
+        if (await Task.WhenAny(drained, Task.Delay(_options.DrainTimeout)) != drained)
+        {
+            DrainTimedOut(logger, string.Join(", ", assignment));
+        }
+
+        await _abort.CancelAsync();
+        CommitStoredOffsets(consumer);
+        consumer.Close();
+        Stopped(logger);
+    }
+
+    private void CommitStoredOffsets(IConsumer<byte[], byte[]> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException error) when (error.Error.Code == ErrorCode.Local_NoOffset)
+        {
+        }
+        catch (KafkaException error)
+        {
+            CommitFailed(logger, error.Error.Reason);
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            FatalKafkaError(logger, error.Reason);
+            _abort.Cancel();
+            throw new KafkaException(error);
+        }
+
+        KafkaError(logger, error.Reason);
+    }
+
+    private ResiliencePipeline BuildRetryPipeline() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(error => error is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = _options.MaxRetryDelay,
+            OnRetry = args =>
+            {
+                RetryingAfterFailure(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
+                return default;
+            },
+        })
+        .Build();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestor consuming {Topic} in group {Group} from {BootstrapServers}")]
+    private static partial void Started(ILogger logger, string topic, string group, string bootstrapServers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestor stopped: work drained, offsets committed, group left")]
+    private static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions assigned: {Partitions}")]
+    private static partial void PartitionsAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partitions released: {Partitions}")]
+    private static partial void PartitionsReleased(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered {Position}: {Error} ({Detail})")]
+    private static partial void DeadLettered(ILogger logger, string position, string error, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retry {Attempt} in {Delay} after: {Reason}")]
+    private static partial void RetryingAfterFailure(ILogger logger, int attempt, TimeSpan delay, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Work of {Partitions} did not finish within the drain timeout")]
+    private static partial void DrainTimedOut(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Offset {Offset} not stored: {Reason}")]
+    private static partial void OffsetNotStored(ILogger logger, string offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed: {Reason}")]
+    private static partial void CommitFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Reason}")]
+    private static partial void KafkaError(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Fatal Kafka error, the ingestor stops: {Reason}")]
+    private static partial void FatalKafkaError(ILogger logger, string reason);
+}

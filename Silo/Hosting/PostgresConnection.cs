@@ -1,0 +1,9 @@
+namespace Cashback.Silo.Hosting;
+
+/// <summary>The single place that names the PostgreSQL connection string key and the ADO.NET invariant.</summary>
+public static class PostgresConnection
+{
+    public const string Name = "Postgres";
+    public const string ConfigurationKey = "ConnectionStrings:" + Name;
+    public const string AdoNetInvariant = "Npgsql";
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Cashback.Tests.Infrastructure;
+
+/// <summary>The real silo host (Program.cs) on a given database and broker, with its own free ports.</summary>
+public sealed class SiloApplicationFactory(string connectionString, string kafkaBootstrapServers, string? clusterId = null)
+    : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+        builder.UseSetting("Kafka:BootstrapServers", kafkaBootstrapServers);
+        builder.UseSetting("Kafka:SessionTimeout", "00:00:06");
+        builder.UseSetting("Kafka:MaxRetryDelay", "00:00:01");
+        builder.UseSetting("Orleans:ClusterId", clusterId ?? $"test-{Guid.NewGuid():N}");
+        builder.UseSetting("Orleans:SiloPort", FreeTcpPort());
+        builder.UseSetting("Orleans:GatewayPort", FreeTcpPort());
+    }
+
+    private static string FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+    }
+}
