@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Cashback.Grains.Interfaces.Accounts;
 
 /// <summary>The account id rule of SPEC §2: 1–128 characters of <c>[A-Za-z0-9._:@-]</c>.</summary>
@@ -5,21 +7,9 @@ public static class CustomerId
 {
     public const int MaxLength = 128;
 
-    public static bool IsValid(ReadOnlySpan<char> candidate)
-    {
-        if (candidate.IsEmpty || candidate.Length > MaxLength)
-        {
-            return false;
-        }
+    private static readonly SearchValues<char> AllowedCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-");
 
-        foreach (var c in candidate)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValid(ReadOnlySpan<char> candidate) =>
+        candidate.Length is > 0 and <= MaxLength && !candidate.ContainsAnyExcept(AllowedCharacters);
 }

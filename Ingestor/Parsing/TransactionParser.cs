@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
+using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
 
 namespace Cashback.Ingestor.Parsing;
@@ -27,9 +28,6 @@ public static class TransactionParser
 
     /// <summary>Starts the detail of a failure the parser did not foresee (a bug, not a producer's fault).</summary>
     public const string UnexpectedFailureDetail = "value could not be parsed";
-
-    private static readonly SearchValues<char> CustomerIdCharacters =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-");
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -171,7 +169,7 @@ public static class TransactionParser
 
         if (RequireText(fields.CustomerId, "customer_id", MaxIdLength, ParseErrorCodes.InvalidCustomerId, out var customerId) is { } customerIdError)
             return customerIdError;
-        if (customerId.AsSpan().ContainsAnyExcept(CustomerIdCharacters))
+        if (!CustomerId.IsValid(customerId))
             return Invalid(ParseErrorCodes.InvalidCustomerId, "customer_id may contain only letters, digits and . _ : @ -");
 
         if (fields.Amount.IsAbsent)
