@@ -3,6 +3,7 @@ using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Grains.Rules;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Cashback.Grains.Accounts;
 

@@ -214,7 +214,7 @@ public sealed partial class TransactionIngestor(
         {
             consumer.Commit();
         }
-        catch (KafkaException error) when (error.Error.Code == ErrorCode.Local_NoOffset)
+        catch (KafkaException error) when (error.Error.Code == Confluent.Kafka.ErrorCode.Local_NoOffset)
         {
         }
         catch (KafkaException error)

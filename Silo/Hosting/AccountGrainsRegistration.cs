@@ -32,7 +32,8 @@ public static class AccountGrainsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IRuleSetProvider>(_ => new StaticRuleSetProvider(DefaultRuleSet.Load()));
+        // Loaded now so that a silo refuses to start on an invalid default rule set.
+        services.AddSingleton<IRuleSetProvider>(new StaticRuleSetProvider(DefaultRuleSet.Load()));
         services.AddSingleton(_ => NpgsqlDataSource.Create(postgresConnectionString));
         services.AddSingleton<IAuditLog, PostgresAuditLog>();
         return silo;
