@@ -30,8 +30,8 @@ public sealed class AuditHistory(NpgsqlDataSource dataSource)
 {
     private const string PageSql = """
         SELECT transaction_id, type, original_transaction_id, amount, currency, merchant_id, transaction_timestamp,
-               utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version, balance_after,
-               source_topic, source_partition, source_offset, processed_at
+               transaction_utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version, balance_after,
+               kafka_topic, kafka_partition, kafka_offset, processed_at
         FROM cashback_transactions
         WHERE customer_id = $1
           AND ($2::timestamptz IS NULL OR (transaction_timestamp, transaction_id) < ($2, $3))

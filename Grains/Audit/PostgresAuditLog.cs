@@ -17,8 +17,8 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private const string InsertSql = """
         INSERT INTO cashback_transactions (
             customer_id, transaction_id, type, original_transaction_id, amount, currency, merchant_id,
-            transaction_timestamp, utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version,
-            balance_after, source_topic, source_partition, source_offset, processed_at)
+            transaction_timestamp, transaction_utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version,
+            balance_after, kafka_topic, kafka_partition, kafka_offset, processed_at)
         SELECT * FROM unnest(
             $1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[],
             $8::timestamptz[], $9::int[], $10::bool[], $11::numeric[], $12::text[], $13::text[], $14::int[],

@@ -16,11 +16,11 @@ public static class AccountGrainsRegistration
     /// </summary>
     public static ISiloBuilder AddAccountGrains(this ISiloBuilder silo, string postgresConnectionString, IConfiguration configuration)
     {
-        NpgsqlRegistration.EnsureRegistered();
+        NpgsqlRegistration.Register();
 
         silo.AddAdoNetGrainStorage(AccountGrain.StorageName, storage => storage.Configure<Serializer>((options, serializer) =>
         {
-            options.Invariant = PostgresConnection.AdoNetInvariant;
+            options.Invariant = NpgsqlRegistration.Invariant;
             options.ConnectionString = postgresConnectionString;
             // Orleans' own serializer honours [Id] and [Alias], so stored state survives renames and refactors.
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);

@@ -1,9 +1,8 @@
 namespace Cashback.Silo.Hosting;
 
-/// <summary>The single place that names the PostgreSQL connection string key and the ADO.NET invariant.</summary>
+/// <summary>The single place that names the PostgreSQL connection string.</summary>
 public static class PostgresConnection
 {
     public const string Name = "Postgres";
     public const string ConfigurationKey = "ConnectionStrings:" + Name;
-    public const string AdoNetInvariant = "Npgsql";
 }

@@ -1,3 +1,4 @@
+using Cashback.Silo.Database;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ public static class SiloHostingExtensions
                 siloOptions.ListenOnAnyHostAddress);
             silo.UseAdoNetClustering(options =>
             {
-                options.Invariant = PostgresConnection.AdoNetInvariant;
+                options.Invariant = NpgsqlRegistration.Invariant;
                 options.ConnectionString = connectionString;
             });
             silo.AddAccountGrains(connectionString, builder.Configuration);

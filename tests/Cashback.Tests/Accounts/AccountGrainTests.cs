@@ -153,7 +153,7 @@ public sealed class AccountGrainTests(PostgresServerFixture postgres)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT cashback, reason, source_partition, source_offset FROM cashback_transactions WHERE customer_id = $1 AND transaction_id = $2",
+            "SELECT cashback, reason, kafka_partition, kafka_offset FROM cashback_transactions WHERE customer_id = $1 AND transaction_id = $2",
             connection);
         command.Parameters.AddWithValue(customerId);
         command.Parameters.AddWithValue(transactionId);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -17,14 +15,7 @@ public sealed class SiloApplicationFactory(string connectionString, string kafka
         builder.UseSetting("Kafka:SessionTimeout", "00:00:06");
         builder.UseSetting("Kafka:MaxRetryDelay", "00:00:01");
         builder.UseSetting("Orleans:ClusterId", clusterId ?? $"test-{Guid.NewGuid():N}");
-        builder.UseSetting("Orleans:SiloPort", FreeTcpPort());
-        builder.UseSetting("Orleans:GatewayPort", FreeTcpPort());
-    }
-
-    private static string FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        builder.UseSetting("Orleans:SiloPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
     }
 }
