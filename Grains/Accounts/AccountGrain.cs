@@ -33,7 +33,7 @@ public sealed class AccountGrain(
 
         var ruleSet = ruleSets.Current;
         var decision = RuleEvaluator.Evaluate(ruleSet, transaction, new CapUsage(state.State));
-        var outcome = Record(transaction, ruleSet.Version, decision);
+        var outcome = Record(transaction, source, ruleSet.Version, decision);
         try
         {
             await state.WriteStateAsync();
@@ -79,7 +79,7 @@ public sealed class AccountGrain(
         return windowHoldsAll ? null : await auditLog.FindOutcomeAsync(this.GetPrimaryKeyString(), transactionId);
     }
 
-    private TransactionOutcome Record(CardTransaction transaction, int ruleSetVersion, RuleDecision decision)
+    private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, int ruleSetVersion, RuleDecision decision)
     {
         var current = state.State;
         var now = timeProvider.GetUtcNow();
@@ -107,7 +107,8 @@ public sealed class AccountGrain(
             ruleSetVersion,
             current.Balance,
             now,
-            WasDuplicate: false);
+            WasDuplicate: false,
+            source);
 
         current.RecentOutcomes.Add(outcome);
         if (current.RecentOutcomes.Count > _window)

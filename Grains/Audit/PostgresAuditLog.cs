@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Grains.Interfaces.Transactions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,7 +28,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         """;
 
     private const string FindSql = """
-        SELECT cashback, reason, rule_id, rule_set_version, balance_after, processed_at
+        SELECT cashback, reason, rule_id, rule_set_version, balance_after, processed_at, kafka_topic, kafka_partition, kafka_offset
         FROM cashback_transactions
         WHERE customer_id = $1 AND transaction_id = $2
         """;
@@ -72,7 +73,8 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             RuleSetVersion: reader.GetInt32(3),
             Balance: reader.GetDecimal(4),
             ProcessedAt: new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
-            WasDuplicate: true);
+            WasDuplicate: true,
+            Source: reader.IsDBNull(6) ? null : new SourcePosition(reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
     }
 
     public async ValueTask DisposeAsync()

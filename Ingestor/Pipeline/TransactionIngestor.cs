@@ -137,7 +137,7 @@ public sealed partial class TransactionIngestor(
         var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
         var account = grains.GetGrain<IAccountGrain>(transaction.CustomerId);
         var outcome = await retry.ExecuteAsync(async _ => await account.ApplyAsync(transaction, source), _abort.Token);
-        if (outcome.EarnedCashback)
+        if (outcome.OwesEventFor(source))
         {
             await retry.ExecuteAsync(token => new ValueTask(publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
         }

@@ -55,6 +55,26 @@ public sealed class AccountGrainTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task a_redelivered_message_owes_its_event_again_but_the_same_transaction_sent_again_does_not()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await using var cluster = await AccountTestCluster.StartAsync(database);
+        var account = cluster.Grains.GetGrain<IAccountGrain>("events");
+        var purchase = TestTransactions.Purchase("t-1", "events", 20m);
+        var original = new SourcePosition("transactions", 1, 10);
+
+        var first = await account.ApplyAsync(purchase, original);
+        var redelivered = await account.ApplyAsync(purchase, original);
+        var resent = await account.ApplyAsync(purchase, new SourcePosition("transactions", 1, 11));
+
+        Assert.True(first.OwesEventFor(original));
+        Assert.True(redelivered.WasDuplicate);
+        Assert.True(redelivered.OwesEventFor(original));
+        Assert.True(resent.WasDuplicate);
+        Assert.False(resent.OwesEventFor(new SourcePosition("transactions", 1, 11)));
+    }
+
+    [Fact]
     public async Task a_transaction_that_earns_nothing_is_counted_and_audited_with_its_reason()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();

@@ -27,6 +27,8 @@ public sealed class AccountTestCluster : IAsyncDisposable
         var clock = time ?? new FakeTimeProvider(new DateTimeOffset(2023, 4, 21, 12, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = "cashback"; // grain state is keyed by service id: every cluster of a test reads the same
+
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddAccountGrains(connectionString, configuration);
