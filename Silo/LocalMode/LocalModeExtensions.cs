@@ -31,7 +31,6 @@ public static class LocalModeExtensions
             var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = port }, logger);
             configuration[bootstrapKey] = broker.BootstrapServers;
             builder.Services.AddSingleton(_ => broker);
-            LocalModeLog.EmbeddedKafkaStarted(logger, broker.BootstrapServers);
         }
 
         if (configuration.GetValue($"{DemoOptions.SectionName}:{nameof(DemoOptions.Rate)}", 0) > 0)

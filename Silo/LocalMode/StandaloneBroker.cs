@@ -16,7 +16,6 @@ public static class StandaloneBroker
         var port = builder.Configuration.GetValue("LocalMode:KafkaPort", EmbeddedKafkaOptions.DefaultPort);
 
         await using var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = port }, logger);
-        LocalModeLog.EmbeddedKafkaStarted(logger, broker.BootstrapServers);
         LocalModeLog.StandaloneBrokerRunning(logger, broker.BootstrapServers);
         await host.RunAsync();
     }

@@ -113,6 +113,22 @@ public sealed partial class ThrowawayPostgres : IAsyncDisposable
         return BuildConnectionString(name);
     }
 
+    /// <summary>Stops the server but keeps its data: an outage, for tests. <see cref="ResumeAsync"/> ends it.</summary>
+    public async Task SuspendAsync(CancellationToken ct = default) =>
+        await _binaries.RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], RootDirectory, StopTimeout, ct);
+
+    /// <summary>Starts a suspended server again on the same port and waits until it accepts connections.</summary>
+    public async Task ResumeAsync(CancellationToken ct = default)
+    {
+        await _binaries.RunAsync(
+            "pg_ctl",
+            ["-D", DataDirectory, "-l", Path.Combine(RootDirectory, "server.log"), "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-w", "start"],
+            RootDirectory,
+            StopTimeout,
+            ct);
+        await WaitUntilAcceptingConnectionsAsync(ct);
+    }
+
     public async ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;

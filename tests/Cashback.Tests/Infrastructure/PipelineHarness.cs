@@ -29,9 +29,11 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<PipelineHarness> StartAsync(PostgresServerFixture postgres)
+    public static async Task<PipelineHarness> StartAsync(PostgresServerFixture postgres) =>
+        StartOn(await postgres.CreateMigratedDatabaseAsync());
+
+    public static PipelineHarness StartOn(string database)
     {
-        var database = await postgres.CreateMigratedDatabaseAsync();
         var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = 0 }, NullLogger.Instance);
         return new PipelineHarness(database, broker);
     }

@@ -1,8 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Silo.Database;
+using Cashback.Silo.LocalMode;
 using Cashback.Tests.Infrastructure;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Cashback.Tests.Pipeline;
@@ -11,6 +14,7 @@ namespace Cashback.Tests.Pipeline;
 public sealed class PipelineTests(PostgresServerFixture postgres, ITestOutputHelper output)
 {
     private static readonly TimeSpan ProcessingDeadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task the_seed_samples_give_exactly_the_expected_events_and_balances()
@@ -81,6 +85,27 @@ public sealed class PipelineTests(PostgresServerFixture postgres, ITestOutputHel
         await Eventually.ReachesAsync(pipeline.AuditRowCountAsync, count => count >= 500, ProcessingDeadline, "the first 500 audit rows");
         await pipeline.RestartSiloAsync();
         await pipeline.Kafka.ProduceAllAsync("transactions", stream.Messages.Skip(half));
+        await WaitUntilEverythingIsProcessedAsync(pipeline, stream);
+
+        await AssertMatchesOracleAsync(pipeline, stream, maxRepeatedEvents: null);
+    }
+
+    [Fact]
+    public async Task postgresql_down_for_five_seconds_mid_stream_pauses_processing_which_then_resumes_losing_nothing()
+    {
+        var stream = GeneratedStream.Create(transactions: 4_000, accounts: 400, seed: 5);
+        await using var server = await ThrowawayPostgres.StartAsync(new ThrowawayPostgresOptions { Fsync = false }, null, CancellationToken.None);
+        var database = await server.CreateDatabaseAsync("outage");
+        await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(database, CancellationToken.None);
+        await using var pipeline = PipelineHarness.StartOn(database);
+        var half = stream.Messages.Count / 2;
+
+        await pipeline.Kafka.ProduceAllAsync("transactions", stream.Messages.Take(half));
+        await Eventually.ReachesAsync(pipeline.AuditRowCountAsync, count => count >= 300, ProcessingDeadline, "the first 300 audit rows");
+        await server.SuspendAsync();
+        await pipeline.Kafka.ProduceAllAsync("transactions", stream.Messages.Skip(half));
+        await Task.Delay(OutageLength); // the length of the outage under test, not a synchronisation
+        await server.ResumeAsync();
         await WaitUntilEverythingIsProcessedAsync(pipeline, stream);
 
         await AssertMatchesOracleAsync(pipeline, stream, maxRepeatedEvents: null);
