@@ -7,7 +7,7 @@ namespace Cashback.Ingestor.Pipeline;
 /// processed: messages finish out of order (different accounts run in parallel), offsets are stored in order.
 /// Thread-safe.
 /// </summary>
-public sealed class PartitionWatermarks
+public sealed class PartitionWatermarks(Action<TopicPartitionOffset> storeOffset)
 {
     private readonly Dictionary<TopicPartition, PartitionTrack> _partitions = [];
     private readonly Lock _lock = new();
@@ -28,16 +28,16 @@ public sealed class PartitionWatermarks
     }
 
     /// <summary>
-    /// Marks an offset done. Returns the offset to store (the next one to consume) when the partition's low watermark
-    /// advanced, or null when an earlier offset is still in flight.
+    /// Marks an offset done. When the partition's low watermark advanced, stores the next offset to consume before
+    /// anyone waiting for the partition to drain is released, so a drained partition's offsets are all stored.
     /// </summary>
-    public TopicPartitionOffset? Complete(TopicPartitionOffset done)
+    public void Complete(TopicPartitionOffset done)
     {
         lock (_lock)
         {
             if (!_partitions.TryGetValue(done.TopicPartition, out var track))
             {
-                return null;
+                return;
             }
 
             var node = track.InFlight.First;
@@ -48,7 +48,7 @@ public sealed class PartitionWatermarks
 
             if (node is null)
             {
-                return null;
+                return;
             }
 
             node.Value.Done = true;
@@ -59,13 +59,16 @@ public sealed class PartitionWatermarks
                 track.InFlight.RemoveFirst();
             }
 
+            if (advancedTo is { } next)
+            {
+                storeOffset(new TopicPartitionOffset(done.TopicPartition, new Offset(next)));
+            }
+
             if (track.InFlight.Count == 0)
             {
                 track.Drained.TrySetResult();
                 track.Drained = NewDrainSignal();
             }
-
-            return advancedTo is { } next ? new TopicPartitionOffset(done.TopicPartition, new Offset(next)) : null;
         }
     }
 

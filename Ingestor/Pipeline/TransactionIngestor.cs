@@ -18,19 +18,33 @@ namespace Cashback.Ingestor.Pipeline;
 /// message that cannot be parsed goes to the dead-letter topic. While PostgreSQL or Kafka is unreachable, work retries
 /// with backoff and consumption pauses once <see cref="KafkaOptions.MaxInFlight"/> messages wait.
 /// </summary>
-public sealed partial class TransactionIngestor(
-    IGrainFactory grains,
-    KafkaClients clients,
-    KafkaPublisher publisher,
-    IOptions<KafkaOptions> options,
-    ILogger<TransactionIngestor> logger) : BackgroundService
+public sealed partial class TransactionIngestor : BackgroundService
 {
-    private readonly KafkaOptions _options = options.Value;
-    private readonly PartitionWatermarks _watermarks = new();
+    private readonly IGrainFactory _grains;
+    private readonly KafkaClients _clients;
+    private readonly KafkaPublisher _publisher;
+    private readonly ILogger<TransactionIngestor> _logger;
+    private readonly KafkaOptions _options;
+    private readonly PartitionWatermarks _watermarks;
     private readonly AccountSequencer _sequencer = new();
     private readonly CancellationTokenSource _abort = new();
     private SemaphoreSlim? _slots;
     private IConsumer<byte[], byte[]>? _consumer;
+
+    public TransactionIngestor(
+        IGrainFactory grains,
+        KafkaClients clients,
+        KafkaPublisher publisher,
+        IOptions<KafkaOptions> options,
+        ILogger<TransactionIngestor> logger)
+    {
+        _grains = grains;
+        _clients = clients;
+        _publisher = publisher;
+        _logger = logger;
+        _options = options.Value;
+        _watermarks = new PartitionWatermarks(StoreOffset);
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => RunAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -46,15 +60,15 @@ public sealed partial class TransactionIngestor(
     {
         var retry = BuildRetryPipeline();
         _slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
-        using var consumer = clients.CreateConsumerBuilder()
+        using var consumer = _clients.CreateConsumerBuilder()
             .SetErrorHandler((_, error) => OnError(error))
-            .SetPartitionsAssignedHandler((_, assigned) => PartitionsAssigned(logger, string.Join(", ", assigned)))
+            .SetPartitionsAssignedHandler((_, assigned) => PartitionsAssigned(_logger, string.Join(", ", assigned)))
             .SetPartitionsRevokedHandler((c, revoked) => HandOver(c, [.. revoked.Select(p => p.TopicPartition)]))
             .SetPartitionsLostHandler((_, lost) => Forget([.. lost.Select(p => p.TopicPartition)]))
             .Build();
         _consumer = consumer;
         consumer.Subscribe(_options.TransactionsTopic);
-        Started(logger, _options.TransactionsTopic, _options.ConsumerGroup, _options.BootstrapServers);
+        Started(_logger, _options.TransactionsTopic, _options.ConsumerGroup, _options.BootstrapServers);
 
         try
         {
@@ -123,10 +137,10 @@ public sealed partial class TransactionIngestor(
         var parsed = TransactionParser.Parse(message.Message.Key, message.Message.Value);
         var work = parsed.IsValid
             ? _sequencer.Enqueue(parsed.Transaction.CustomerId, () => ApplyAsync(message, parsed.Transaction, retry))
-            : retry.ExecuteAsync(token => new ValueTask(publisher.DeadLetterAsync(message, parsed.Error, token)), _abort.Token).AsTask();
+            : retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, parsed.Error, token)), _abort.Token).AsTask();
         if (!parsed.IsValid)
         {
-            DeadLettered(logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
+            DeadLettered(_logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
         }
 
         _ = work.ContinueWith(done => Finish(message, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -135,11 +149,11 @@ public sealed partial class TransactionIngestor(
     private async Task ApplyAsync(ConsumeResult<byte[], byte[]> message, CardTransaction transaction, ResiliencePipeline retry)
     {
         var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
-        var account = grains.GetGrain<IAccountGrain>(transaction.CustomerId);
+        var account = _grains.GetGrain<IAccountGrain>(transaction.CustomerId);
         var outcome = await retry.ExecuteAsync(async _ => await account.ApplyAsync(transaction, source), _abort.Token);
         if (outcome.OwesEventFor(source))
         {
-            await retry.ExecuteAsync(token => new ValueTask(publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
+            await retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
         }
     }
 
@@ -147,9 +161,9 @@ public sealed partial class TransactionIngestor(
     {
         try
         {
-            if (work.IsCompletedSuccessfully && _watermarks.Complete(message.TopicPartitionOffset) is { } next)
+            if (work.IsCompletedSuccessfully)
             {
-                StoreOffset(next);
+                _watermarks.Complete(message.TopicPartitionOffset);
             }
         }
         finally
@@ -167,7 +181,7 @@ public sealed partial class TransactionIngestor(
         catch (KafkaException error)
         {
             // The partition moved to another consumer meanwhile; that consumer resumes from the last commit.
-            OffsetNotStored(logger, next.ToString(), error.Error.Reason);
+            OffsetNotStored(_logger, next.ToString(), error.Error.Reason);
         }
     }
 
@@ -180,7 +194,7 @@ public sealed partial class TransactionIngestor(
     {
         if (!_watermarks.WhenDrainedAsync(revoked).Wait(_options.DrainTimeout))
         {
-            DrainTimedOut(logger, string.Join(", ", revoked));
+            DrainTimedOut(_logger, string.Join(", ", revoked));
         }
 
         CommitStoredOffsets(consumer);
@@ -190,7 +204,7 @@ public sealed partial class TransactionIngestor(
     private void Forget(IReadOnlyList<TopicPartition> partitions)
     {
         _watermarks.Forget(partitions);
-        PartitionsReleased(logger, string.Join(", ", partitions));
+        PartitionsReleased(_logger, string.Join(", ", partitions));
     }
 
     private async Task StopGracefullyAsync(IConsumer<byte[], byte[]> consumer)
@@ -199,13 +213,13 @@ public sealed partial class TransactionIngestor(
         var drained = _watermarks.WhenDrainedAsync(assignment);
         if (await Task.WhenAny(drained, Task.Delay(_options.DrainTimeout)) != drained)
         {
-            DrainTimedOut(logger, string.Join(", ", assignment));
+            DrainTimedOut(_logger, string.Join(", ", assignment));
         }
 
         await _abort.CancelAsync();
         CommitStoredOffsets(consumer);
         consumer.Close();
-        Stopped(logger);
+        Stopped(_logger);
     }
 
     private void CommitStoredOffsets(IConsumer<byte[], byte[]> consumer)
@@ -219,7 +233,7 @@ public sealed partial class TransactionIngestor(
         }
         catch (KafkaException error)
         {
-            CommitFailed(logger, error.Error.Reason);
+            CommitFailed(_logger, error.Error.Reason);
         }
     }
 
@@ -227,12 +241,12 @@ public sealed partial class TransactionIngestor(
     {
         if (error.IsFatal)
         {
-            FatalKafkaError(logger, error.Reason);
+            FatalKafkaError(_logger, error.Reason);
             _abort.Cancel();
             throw new KafkaException(error);
         }
 
-        KafkaError(logger, error.Reason);
+        KafkaError(_logger, error.Reason);
     }
 
     private ResiliencePipeline BuildRetryPipeline() => new ResiliencePipelineBuilder()
@@ -246,7 +260,7 @@ public sealed partial class TransactionIngestor(
             MaxDelay = _options.MaxRetryDelay,
             OnRetry = args =>
             {
-                RetryingAfterFailure(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
+                RetryingAfterFailure(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
                 return default;
             },
         })
