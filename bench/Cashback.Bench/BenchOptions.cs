@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Cashback.Bench;
+
+/// <summary>What one bench run does; every value can be given as <c>--name value</c>.</summary>
+public sealed record BenchOptions
+{
+    public int Transactions { get; init; } = 200_000;
+    public int Accounts { get; init; } = 100_000;
+    public int Silos { get; init; } = 1;
+    public int LatencyRate { get; init; } = 2_000;
+    public int LatencySeconds { get; init; } = 20;
+    public int FloorRows { get; init; } = 50_000;
+    public string Distributions { get; init; } = "uniform,zipf";
+    public string Output { get; init; } = "bench/results";
+
+    public IReadOnlyList<string> DistributionList => Distributions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            options = args[i].TrimStart('-').ToLowerInvariant() switch
+            {
+                "transactions" => options with { Transactions = Int(value) },
+                "accounts" => options with { Accounts = Int(value) },
+                "silos" => options with { Silos = Int(value) },
+                "latency-rate" => options with { LatencyRate = Int(value) },
+                "latency-seconds" => options with { LatencySeconds = Int(value) },
+                "floor-rows" => options with { FloorRows = Int(value) },
+                "distributions" => options with { Distributions = value },
+                "output" => options with { Output = value },
+                var unknown => throw new ArgumentException($"Unknown option --{unknown}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Cashback.Bench;
+using Cashback.Silo.Database;
+using Cashback.Silo.LocalMode;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// dotnet run -c Release --project bench/Cashback.Bench -- --transactions 200000 --accounts 100000 --silos 1
+var options = BenchOptions.Parse(args);
+using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+var siloDll = Path.Combine(AppContext.BaseDirectory, "Cashback.Silo.dll");
+Console.WriteLine($"Bench: {options}");
+
+// The real dependencies: PostgreSQL with fsync and synchronous_commit on, the embedded Kafka-protocol broker.
+await using var postgres = await ThrowawayPostgres.StartAsync(new ThrowawayPostgresOptions { Fsync = true }, null, CancellationToken.None);
+NpgsqlRegistration.Register();
+await new SchemaMigrator(NullLogger<SchemaMigrator>.Instance).ApplyAsync(postgres.ConnectionString, CancellationToken.None);
+await using var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = 0 }, loggerFactory.CreateLogger("broker"));
+
+// Floors: what Kafka alone and PostgreSQL alone do on this machine.
+var floorDatabase = await postgres.CreateDatabaseAsync("floor");
+var kafkaFloor = await Floors.KafkaRelayPerSecondAsync(broker, options.FloorRows);
+var singleRowFloor = await Floors.PostgresSingleRowUpsertsPerSecondAsync(floorDatabase, options.FloorRows);
+var batchedFloor = await Floors.PostgresBatchedUpsertsPerSecondAsync(floorDatabase, options.FloorRows * 4);
+Console.WriteLine($"Floors: Kafka relay {kafkaFloor:F0}/s, PostgreSQL single-row {singleRowFloor:F0}/s, batched {batchedFloor:F0}/s");
+
+// The silos, each its own process.
+var silos = new List<SiloProcess>();
+for (var i = 0; i < options.Silos; i++)
+{
+    silos.Add(SiloProcess.Start(siloDll, i, postgres.ConnectionString, broker.BootstrapServers, FreePort(), FreePort(), FreePort()));
+}
+
+try
+{
+    var run = new PipelineRun(broker.BootstrapServers, postgres.ConnectionString, silos);
+    await WaitUntilReadyAsync(silos);
+    var ledger = new Ledger();
+    var warmup = new Workload(ledger, 1_000, "uniform", seed: 1);
+    await run.MeasureThroughputAsync(warmup, "warm-up", 2_000);
+
+    var throughputs = new List<PipelineRun.Throughput>();
+    foreach (var distribution in options.DistributionList)
+    {
+        var workload = new Workload(ledger, options.Accounts, distribution, seed: 42);
+        var result = await run.MeasureThroughputAsync(workload, distribution, options.Transactions);
+        await run.VerifyBalancesAsync(ledger);
+        Console.WriteLine($"Throughput ({distribution}): {result.PerSecond:F0} transactions/s, verified");
+        throughputs.Add(result);
+    }
+
+    var latency = await run.MeasureLatencyAsync(new Workload(ledger, options.Accounts, "uniform", seed: 7), options.LatencyRate, options.LatencySeconds);
+    await run.VerifyBalancesAsync(ledger);
+    var peakRss = run.PeakRssBytes;
+    Report(options, kafkaFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss);
+}
+finally
+{
+    foreach (var silo in silos)
+    {
+        await silo.DisposeAsync();
+    }
+}
+
+static void Report(BenchOptions options, double kafkaFloor, double singleRowFloor, double batchedFloor,
+    List<PipelineRun.Throughput> throughputs, PipelineRun.Latency latency, long peakRss)
+{
+    var table = new StringBuilder();
+    table.AppendLine(CultureInfo.InvariantCulture, $"Cashback.Orleans bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Silos} silo(s), {options.Accounts:N0} accounts");
+    table.AppendLine();
+    table.AppendLine("| measure | value | ratio |");
+    table.AppendLine("|---|---|---|");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay (consume → produce, no grain, no DB) | {kafkaFloor:N0}/s | |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| floor: PostgreSQL single-row upserts, 32 connections | {singleRowFloor:N0}/s | |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| floor: PostgreSQL batched upserts (1,000/statement) | {batchedFloor:N0}/s | |");
+    foreach (var t in throughputs)
+    {
+        table.AppendLine(CultureInfo.InvariantCulture,
+            $"| end to end, {t.Distribution} keys, {t.Transactions:N0} transactions | {t.PerSecond:N0}/s (silo CPU {t.SiloCpuSeconds:F1} s in {t.Seconds:F1} s) | {t.PerSecond / kafkaFloor:P0} of Kafka floor, {t.PerSecond / singleRowFloor:P0} of single-row PG floor |");
+    }
+
+    table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms | |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS | {peakRss / 1024.0 / 1024.0:N0} MiB | |");
+
+    Console.WriteLine();
+    Console.WriteLine(table);
+    Directory.CreateDirectory(options.Output);
+    var stem = Path.Combine(options.Output, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+    File.WriteAllText(stem + ".md", table.ToString());
+    File.WriteAllText(stem + ".json", JsonSerializer.Serialize(new
+    {
+        options,
+        floors = new { kafkaRelayPerSecond = kafkaFloor, postgresSingleRowPerSecond = singleRowFloor, postgresBatchedPerSecond = batchedFloor },
+        throughputs,
+        latency,
+        siloPeakRssBytes = peakRss,
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"Written {stem}.md and {stem}.json");
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task WaitUntilReadyAsync(IEnumerable<SiloProcess> silos)
+{
+    using var http = new HttpClient();
+    foreach (var silo in silos)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"{silo.HttpAddress}/accounts/bench-ready/balance");
+                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.OK)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Silo {silo.HttpAddress} did not become ready.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

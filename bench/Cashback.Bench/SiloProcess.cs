@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Cashback.Bench;
+
+/// <summary>A silo started as its own process from the built Cashback.Silo.dll, so its CPU and memory can be measured.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SiloProcess(Process process, string httpAddress)
+    {
+        _process = process;
+        HttpAddress = httpAddress;
+    }
+
+    public string HttpAddress { get; }
+
+    public int Id => _process.Id;
+
+    public static SiloProcess Start(string siloDll, int index, string postgres, string kafka, int httpPort, int siloPort, int gatewayPort)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            siloDll,
+            $"--ConnectionStrings:Postgres={postgres}",
+            $"--Kafka:BootstrapServers={kafka}",
+            "--Kafka:SessionTimeout=00:00:06",
+            $"--Urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Orleans:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Orleans:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
+            "--Orleans:ClusterId=bench",
+            "--Auth:Enabled=false",
+            "--Logging:LogLevel:Default=Warning",
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
+        var log = File.CreateText(Path.Combine(Path.GetTempPath(), $"cashback-bench-silo-{index}.log"));
+        log.AutoFlush = true;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SiloProcess(process, $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>User + system CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Peak resident set size (VmHWM), in bytes.</summary>
+    public long PeakRssBytes
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
