@@ -106,6 +106,13 @@ public sealed partial class EmbeddedKafkaBroker : IAsyncDisposable
         LogTopicCreated(logger, name, partitions);
     }
 
+    /// <summary>Takes the broker down (its connections close, new ones are refused) or brings it back: an outage, for tests.</summary>
+    public void SetAvailable(bool available)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        ThrowOnError(MockClusterNative.SetBrokerAvailable(cluster, BrokerId, available), available ? "bringing the broker up" : "taking the broker down");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)

@@ -57,6 +57,10 @@ internal static partial class MockClusterNative
     public static int AdvertiseBrokerAddress(nint cluster, int brokerId, string host, int port) =>
         rd_kafka_mock_broker_set_host_port(cluster, brokerId, host, port);
 
+    /// <returns>librdkafka's error code; 0 when the broker is now down (connections closed, new ones refused) or up again.</returns>
+    public static int SetBrokerAvailable(nint cluster, int brokerId, bool available) =>
+        available ? rd_kafka_mock_broker_set_up(cluster, brokerId) : rd_kafka_mock_broker_set_down(cluster, brokerId);
+
     public static void SetInitialRebalanceDelay(nint cluster, TimeSpan delay) =>
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, (int)delay.TotalMilliseconds);
 
@@ -71,6 +75,12 @@ internal static partial class MockClusterNative
 
     [LibraryImport(Library)]
     private static partial nint rd_kafka_conf_new();
+
+    [LibraryImport(Library)]
+    private static partial int rd_kafka_mock_broker_set_down(nint cluster, int brokerId);
+
+    [LibraryImport(Library)]
+    private static partial int rd_kafka_mock_broker_set_up(nint cluster, int brokerId);
 
     [LibraryImport(Library)]
     private static partial void rd_kafka_conf_destroy(nint conf);
