@@ -28,6 +28,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private readonly PartitionWatermarks _watermarks;
     private readonly AccountSequencer _sequencer = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly Queue<ConsumeResult<byte[], byte[]>> _backlog = new();
     private SemaphoreSlim? _slots;
     private IConsumer<byte[], byte[]>? _consumer;
 
@@ -75,10 +76,16 @@ public sealed partial class TransactionIngestor : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 var message = Consume(consumer, stoppingToken);
-                if (message is not null)
+                if (message is null)
+                {
+                    continue;
+                }
+
+                _backlog.Enqueue(message);
+                while (_backlog.TryDequeue(out var next))
                 {
                     WaitForSlot(consumer, stoppingToken);
-                    Dispatch(message, retry);
+                    Dispatch(next, retry);
                 }
             }
         }
@@ -103,7 +110,8 @@ public sealed partial class TransactionIngestor : BackgroundService
 
     /// <summary>
     /// Back-pressure: with the in-flight limit reached, pause fetching but keep polling so the group does not consider
-    /// this consumer dead while PostgreSQL or Kafka is down.
+    /// this consumer dead while PostgreSQL or Kafka is down. A message still delivered meanwhile (e.g. from a partition
+    /// assigned during the pause) waits in the backlog, in order.
     /// </summary>
     private void WaitForSlot(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
     {
@@ -118,10 +126,9 @@ public sealed partial class TransactionIngestor : BackgroundService
         {
             while (!_slots.Wait(TimeSpan.FromMilliseconds(100), stoppingToken))
             {
-                var unexpected = consumer.Consume(TimeSpan.Zero);
-                if (unexpected is not null)
+                if (consumer.Consume(TimeSpan.Zero) is { } delivered)
                 {
-                    throw new InvalidOperationException($"Consumed {unexpected.TopicPartitionOffset} while paused.");
+                    _backlog.Enqueue(delivered);
                 }
             }
         }
