@@ -1,30 +1,18 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using System.Security.Claims;
 
 namespace Cashback.Silo.Api.Security;
 
 /// <summary>
-/// A browser cannot add an Authorization header to the dashboard's own requests, so the dashboard (and only it) also
-/// takes the admin token as <c>/dashboard/?access_token=…</c> once: the silo checks it, keeps it in an HttpOnly cookie
-/// scoped to <c>/dashboard</c> and redirects to the same page without it, out of the address bar and history.
+/// A browser cannot add an Authorization header to the dashboard's own requests, so the dashboard takes the admin token
+/// as <c>/dashboard/?access_token=…</c> once (see <see cref="BrowserTokens"/>): the silo checks it, keeps it in an
+/// HttpOnly cookie scoped to <c>/dashboard</c> and redirects to the same page without it, out of the address bar and history.
 /// </summary>
 public static class DashboardSignIn
 {
     public const string PathPrefix = "/dashboard";
-    public const string QueryParameter = "access_token";
+    public const string QueryParameter = BrowserTokens.QueryParameter;
     public const string CookieName = "cashback_dashboard_token";
-
-    /// <summary>Bearer handler hook: on dashboard paths without an Authorization header, the token is in the query or cookie.</summary>
-    public static Task ReadTokenFromQueryOrCookie(MessageReceivedContext context)
-    {
-        var request = context.Request;
-        if (request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase) && request.Headers.Authorization.Count == 0)
-        {
-            context.Token = request.Query[QueryParameter].FirstOrDefault() ?? request.Cookies[CookieName];
-        }
-
-        return Task.CompletedTask;
-    }
 
     /// <summary>Endpoint filter of the dashboard, run once the token passed authorization: query token → cookie.</summary>
     public static async ValueTask<object?> KeepQueryTokenInCookie(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
@@ -50,7 +38,7 @@ public static class DashboardSignIn
         return Results.Redirect($"{http.Request.PathBase}{http.Request.Path}{rest}");
     }
 
-    private static DateTimeOffset? ExpiryOf(System.Security.Claims.ClaimsPrincipal user) =>
+    private static DateTimeOffset? ExpiryOf(ClaimsPrincipal user) =>
         long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;

@@ -38,7 +38,7 @@ public static class SecurityRegistration
                     ClockSkew = auth.Value.ClockSkew,
                     NameClaimType = "sub",
                 };
-                jwt.Events = new JwtBearerEvents { OnMessageReceived = DashboardSignIn.ReadTokenFromQueryOrCookie };
+                jwt.Events = new JwtBearerEvents { OnMessageReceived = BrowserTokens.ReadFromQueryOrCookie };
             });
 
         services.AddAuthorization();

@@ -1,4 +1,5 @@
 using System.Net;
+using Cashback.Tests.Infrastructure;
 
 namespace Cashback.Tests.Security;
 
@@ -25,5 +26,28 @@ public sealed class StubRouteAuthorizationTests(SecuredStubAppFixture stub) : IC
         using var response = await AuthMatrix.SendAsync(client, method, path, caller);
 
         await AuthMatrix.AssertAnswerAsync(response, expected);
+    }
+
+    [Theory]
+    [InlineData("123", HttpStatusCode.OK)]
+    [InlineData("456", HttpStatusCode.Forbidden)]
+    public async Task a_notification_stream_takes_the_token_from_the_address_as_an_event_source_must_send_it(
+        string tokenCustomer, HttpStatusCode expected)
+    {
+        using var client = stub.App.CreateClient();
+
+        using var response = await client.GetAsync($"/accounts/123/notifications?access_token={TestTokens.Customer(tokenCustomer)}");
+
+        await AuthMatrix.AssertAnswerAsync(response, expected);
+    }
+
+    [Fact]
+    public async Task an_address_token_opens_no_admin_route()
+    {
+        using var client = stub.App.CreateClient();
+
+        using var response = await client.GetAsync($"/rules?access_token={TestTokens.Admin()}");
+
+        await AuthMatrix.AssertAnswerAsync(response, HttpStatusCode.Unauthorized);
     }
 }
