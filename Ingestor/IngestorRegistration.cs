@@ -1,6 +1,7 @@
 using Cashback.Ingestor.Kafka;
 using Cashback.Ingestor.Pipeline;
 using Cashback.Ingestor.Publishing;
+using Cashback.Ingestor.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class IngestorRegistration
         services.AddSingleton<KafkaClients>();
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer());
         services.AddSingleton<KafkaPublisher>();
+        services.AddSingleton<CashbackMetrics>();
         services.AddHostedService<TransactionIngestor>();
         return services;
     }

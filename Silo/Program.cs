@@ -1,6 +1,7 @@
 using Cashback.Silo.Api;
 using Cashback.Silo.Hosting;
 using Cashback.Silo.LocalMode;
+using Cashback.Silo.Operations;
 
 if (args is [StandaloneBroker.Command, ..])
 {
@@ -16,11 +17,15 @@ await builder.AddLocalModeDependenciesAsync();
 // The silo: Orleans cluster membership, account grains on PostgreSQL, the Kafka ingestor.
 builder.AddCashbackSilo();
 
-// The HTTP API of SPEC §8.
+// The HTTP API of SPEC §8, behind JWT bearer auth.
 builder.AddCashbackApi();
+
+// What operators watch: the Orleans dashboard, health probes, Prometheus metrics.
+builder.AddCashbackOperations();
 
 var app = builder.Build();
 app.MapCashbackApi();
+app.MapCashbackOperations();
 app.LogWhereEverythingIs();
 await app.RunAsync();
 

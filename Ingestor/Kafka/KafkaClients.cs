@@ -25,6 +25,17 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options, ILoggerFactory 
         return new ProducerBuilder<byte[], byte[]>(config).Build();
     }
 
+    /// <summary>For metadata queries, e.g. whether the brokers answer.</summary>
+    public IAdminClient CreateAdminClient()
+    {
+        LibrdkafkaLoader.EnsureLoaded(loggerFactory.CreateLogger<KafkaClients>());
+        return new AdminClientBuilder(new AdminClientConfig
+        {
+            BootstrapServers = _options.BootstrapServers,
+            ClientId = "cashback-health",
+        }).Build();
+    }
+
     /// <summary>
     /// Offsets are stored by the ingestor only once a message is durable and its event acknowledged; the client then
     /// commits stored offsets periodically, on rebalance and on close.

@@ -3,6 +3,7 @@ using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Ingestor.Kafka;
 using Cashback.Ingestor.Parsing;
 using Cashback.Ingestor.Publishing;
+using Cashback.Ingestor.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly KafkaClients _clients;
     private readonly KafkaPublisher _publisher;
+    private readonly CashbackMetrics _metrics;
     private readonly ILogger<TransactionIngestor> _logger;
     private readonly KafkaOptions _options;
     private readonly PartitionWatermarks _watermarks;
@@ -36,12 +38,14 @@ public sealed partial class TransactionIngestor : BackgroundService
         IGrainFactory grains,
         KafkaClients clients,
         KafkaPublisher publisher,
+        CashbackMetrics metrics,
         IOptions<KafkaOptions> options,
         ILogger<TransactionIngestor> logger)
     {
         _grains = grains;
         _clients = clients;
         _publisher = publisher;
+        _metrics = metrics;
         _logger = logger;
         _options = options.Value;
         _watermarks = new PartitionWatermarks(StoreOffset);
@@ -84,6 +88,7 @@ public sealed partial class TransactionIngestor : BackgroundService
                 _backlog.Enqueue(message);
                 while (_backlog.TryDequeue(out var next))
                 {
+                    _metrics.RecordConsumerLag(message.TopicPartition, message.Offset.Value + 1, consumer.GetWatermarkOffsets(message.TopicPartition));
                     WaitForSlot(consumer, stoppingToken);
                     Dispatch(next, retry);
                 }
@@ -144,7 +149,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         var parsed = TransactionParser.Parse(message.Message.Key, message.Message.Value);
         var work = parsed.IsValid
             ? _sequencer.Enqueue(parsed.Transaction.CustomerId, () => ApplyAsync(message, parsed.Transaction, retry))
-            : retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, parsed.Error, token)), _abort.Token).AsTask();
+            : DeadLetterAsync(message, parsed.Error, retry);
         if (!parsed.IsValid)
         {
             DeadLettered(_logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
@@ -157,11 +162,20 @@ public sealed partial class TransactionIngestor : BackgroundService
     {
         var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
         var account = _grains.GetGrain<IAccountGrain>(transaction.CustomerId);
-        var outcome = await retry.ExecuteAsync(async _ => await account.ApplyAsync(transaction, source), _abort.Token);
+        var outcome = await retry.ExecuteAsync(
+            async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyAsync(transaction, source)), _abort.Token);
         if (outcome.OwesEventFor(source))
         {
             await retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
         }
+
+        _metrics.RecordOutcome(outcome, transaction.Currency);
+    }
+
+    private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> message, ParseError error, ResiliencePipeline retry)
+    {
+        await retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, error, token)), _abort.Token);
+        _metrics.RecordDeadLetter(error.Code);
     }
 
     private void Finish(ConsumeResult<byte[], byte[]> message, Task work)
@@ -211,6 +225,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private void Forget(IReadOnlyList<TopicPartition> partitions)
     {
         _watermarks.Forget(partitions);
+        _metrics.ForgetConsumerLag(partitions);
         PartitionsReleased(_logger, string.Join(", ", partitions));
     }
 

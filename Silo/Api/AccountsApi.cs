@@ -1,5 +1,6 @@
 using Cashback.Grains.Audit;
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Silo.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cashback.Silo.Api;
@@ -10,7 +11,7 @@ public static class AccountsApi
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder endpoints)
     {
-        var accounts = endpoints.MapGroup("/accounts/{customerId}");
+        var accounts = endpoints.MapGroup("/accounts/{customerId}").RequireAccountAccess();
         accounts.MapGet("/balance", GetBalanceAsync);
         accounts.MapGet("/transactions", GetTransactionsAsync);
         return endpoints;

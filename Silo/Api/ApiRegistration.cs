@@ -1,4 +1,5 @@
 using Cashback.Grains.Audit;
+using Cashback.Silo.Api.Security;
 
 namespace Cashback.Silo.Api;
 
@@ -8,6 +9,7 @@ public static class ApiRegistration
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<AuditHistory>();
+        builder.AddCashbackSecurity();
         return builder;
     }
 
@@ -15,6 +17,7 @@ public static class ApiRegistration
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCashbackSecurity();
         app.MapAccountsApi();
         return app;
     }

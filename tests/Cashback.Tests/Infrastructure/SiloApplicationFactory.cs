@@ -4,8 +4,16 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Cashback.Tests.Infrastructure;
 
-/// <summary>The real silo host (Program.cs) on a given database and broker, with its own free ports.</summary>
-public sealed class SiloApplicationFactory(string connectionString, string kafkaBootstrapServers, string? clusterId = null)
+/// <summary>
+/// The real silo host (Program.cs) on a given database and broker, with its own free ports. It accepts
+/// <see cref="TestTokens"/>; <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> clients send an operator
+/// token (<c>cashback.read cashback.admin</c>) unless a test replaces or removes their Authorization header.
+/// </summary>
+public sealed class SiloApplicationFactory(
+    string connectionString,
+    string kafkaBootstrapServers,
+    string? clusterId = null,
+    IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -17,5 +25,15 @@ public sealed class SiloApplicationFactory(string connectionString, string kafka
         builder.UseSetting("Orleans:ClusterId", clusterId ?? $"test-{Guid.NewGuid():N}");
         builder.UseSetting("Orleans:SiloPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
+        foreach (var (key, value) in TestTokens.Settings.Concat(settings ?? new Dictionary<string, string?>()))
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(TestTokens.Operator());
     }
 }

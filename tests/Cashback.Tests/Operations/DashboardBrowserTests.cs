@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Cashback.Tests.Infrastructure;
+
+namespace Cashback.Tests.Operations;
+
+/// <summary>The silo started as a user starts it, its dashboard opened in a real (headless) browser.</summary>
+public sealed class DashboardBrowserTests(DashboardBrowserTests.LocalSilo silo) : IClassFixture<DashboardBrowserTests.LocalSilo>
+{
+    [Fact]
+    public async Task the_dashboard_opened_with_the_printed_admin_token_shows_the_cluster_overview_with_one_active_silo()
+    {
+        var dom = await HeadlessChromium.DumpDomAsync($"{silo.Process.BaseAddress}/dashboard/?access_token={silo.AdminToken}");
+
+        Assert.Contains("<title>Orleans Dashboard</title>", dom, StringComparison.Ordinal);
+        var activeSilos = Regex.Match(dom, """Active Silos</span><span class="info-box-number">(\d+)</span>""");
+        Assert.True(activeSilos.Success, $"no 'Active Silos' counter in the page:\n{dom}");
+        Assert.Equal("1", activeSilos.Groups[1].Value);
+        Assert.Contains("Total Activations", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("Status code: 40", dom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_dashboard_opened_without_a_token_shows_only_the_authentication_problem()
+    {
+        var dom = await HeadlessChromium.DumpDomAsync($"{silo.Process.BaseAddress}/dashboard/");
+
+        Assert.Contains("Authentication required", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("Active Silos", dom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_printed_customer_token_reads_account_123_and_no_other()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(silo.Process.BaseAddress) };
+        client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(silo.CustomerToken);
+
+        using var own = await client.GetAsync("/accounts/123/balance");
+        using var other = await client.GetAsync("/accounts/456/balance");
+
+        Assert.Equal(HttpStatusCode.NotFound, own.StatusCode); // allowed in, and 123 has had no transaction yet
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    /// <summary>One local silo process for the class, and the tokens it printed at start-up.</summary>
+    public sealed class LocalSilo : IAsyncLifetime
+    {
+        private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
+        private readonly PostgresServerFixture _postgres = new();
+        private LocalSiloProcess? _process;
+
+        public LocalSiloProcess Process => _process ?? throw new InvalidOperationException("Not started yet.");
+
+        public string AdminToken { get; private set; } = "";
+
+        public string CustomerToken { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            await _postgres.InitializeAsync();
+            _process = LocalSiloProcess.Start(await _postgres.CreateMigratedDatabaseAsync());
+            AdminToken = await Process.WaitForOutputAsync(@"admin \(scope cashback\.admin\): (\S+)", StartDeadline);
+            CustomerToken = await Process.WaitForOutputAsync(@"customer 123 \(reads only its own account\): (\S+)", StartDeadline);
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_process is not null)
+            {
+                await _process.DisposeAsync();
+            }
+        }
+    }
+}
