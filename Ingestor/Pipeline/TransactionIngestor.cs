@@ -88,7 +88,7 @@ public sealed partial class TransactionIngestor : BackgroundService
                 _backlog.Enqueue(message);
                 while (_backlog.TryDequeue(out var next))
                 {
-                    _metrics.RecordConsumerLag(message.TopicPartition, message.Offset.Value + 1, consumer.GetWatermarkOffsets(message.TopicPartition));
+                    _metrics.RecordConsumerLag(next.TopicPartition, next.Offset.Value + 1, consumer.GetWatermarkOffsets(next.TopicPartition));
                     WaitForSlot(consumer, stoppingToken);
                     Dispatch(next, retry);
                 }
