@@ -16,6 +16,7 @@ public static class ApiRegistration
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapAccountsApi();
+        app.MapRulesApi();
         return app;
     }
 }
