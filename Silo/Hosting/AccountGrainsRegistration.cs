@@ -7,13 +7,14 @@ namespace Cashback.Silo.Hosting;
 public static class AccountGrainsRegistration
 {
     /// <summary>
-    /// Everything an account grain needs inside a silo: its PostgreSQL state storage, the rule sets, the audit trail and
-    /// time. Shared by the silo host and the test clusters so both run the same wiring.
+    /// Everything an account grain needs inside a silo: its PostgreSQL state storage, the rule sets, the audit trail,
+    /// the live notification streams and time. Shared by the silo host and the test clusters so both run the same wiring.
     /// </summary>
     public static ISiloBuilder AddAccountGrains(this ISiloBuilder silo, string postgresConnectionString, IConfiguration configuration)
     {
         silo.AddPostgresGrainStorage(AccountGrain.StorageName, postgresConnectionString);
         silo.AddPostgresRuleSets(configuration);
+        silo.AddAccountNotifications(postgresConnectionString);
 
         var services = silo.Services;
         services.AddOptions<AccountOptions>()
