@@ -1,4 +1,5 @@
 using Cashback.Grains.Audit;
+using Cashback.Silo.Notifications;
 
 namespace Cashback.Silo.Api;
 
@@ -8,6 +9,10 @@ public static class ApiRegistration
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<AuditHistory>();
+        builder.Services.AddOptions<NotificationOptions>()
+            .Bind(builder.Configuration.GetSection(NotificationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 
@@ -16,6 +21,7 @@ public static class ApiRegistration
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapAccountsApi();
+        app.MapNotificationsApi();
         app.MapRulesApi();
         return app;
     }
