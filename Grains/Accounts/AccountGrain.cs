@@ -1,6 +1,8 @@
 using Cashback.Grains.Audit;
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Grains.Interfaces.Notifications;
 using Cashback.Grains.Interfaces.Transactions;
+using Cashback.Grains.Notifications;
 using Cashback.Grains.Rules;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -12,6 +14,7 @@ public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     IRuleSetProvider ruleSets,
     IAuditLog auditLog,
+    ICashbackNotifier notifier,
     IOptions<AccountOptions> options,
     TimeProvider timeProvider) : Grain, IAccountGrain
 {
@@ -28,7 +31,9 @@ public sealed class AccountGrain(
         {
             // The state may have been written before a crash that lost the audit row: make sure it exists.
             await auditLog.RecordAsync(new AuditRecord(transaction, earlier, source));
-            return earlier with { WasDuplicate = true };
+            var duplicate = earlier with { WasDuplicate = true };
+            await NotifyIfOwedAsync(transaction, duplicate, source);
+            return duplicate;
         }
 
         var ruleSet = ruleSets.Current;
@@ -46,6 +51,7 @@ public sealed class AccountGrain(
         }
 
         await auditLog.RecordAsync(new AuditRecord(transaction, outcome, source));
+        await NotifyIfOwedAsync(transaction, outcome, source);
         return outcome;
     }
 
@@ -65,6 +71,10 @@ public sealed class AccountGrain(
             current.TransactionsProcessed,
             current.UpdatedAt));
     }
+
+    // Live subscribers hear what cashback_events gets (SPEC §4), including the repeat owed for a redelivered message.
+    private Task NotifyIfOwedAsync(CardTransaction transaction, TransactionOutcome outcome, SourcePosition? source) =>
+        outcome.OwesEventFor(source) ? notifier.NotifyAsync(new CashbackNotification(transaction, outcome)) : Task.CompletedTask;
 
     private async Task<TransactionOutcome?> FindEarlierOutcomeAsync(string transactionId)
     {

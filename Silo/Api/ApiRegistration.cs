@@ -1,5 +1,6 @@
 using Cashback.Grains.Audit;
 using Cashback.Silo.Api.Security;
+using Cashback.Silo.Notifications;
 
 namespace Cashback.Silo.Api;
 
@@ -10,6 +11,10 @@ public static class ApiRegistration
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<AuditHistory>();
         builder.AddCashbackSecurity();
+        builder.Services.AddOptions<NotificationOptions>()
+            .Bind(builder.Configuration.GetSection(NotificationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 
@@ -19,6 +24,8 @@ public static class ApiRegistration
         app.UseStatusCodePages();
         app.UseCashbackSecurity();
         app.MapAccountsApi();
+        app.MapNotificationsApi();
+        app.MapRulesApi();
         return app;
     }
 }
