@@ -49,7 +49,7 @@ public sealed class RulesEndpointTests(RulesApiFixture fixture) : IClassFixture<
         Assert.Equal((2.00m, "r1", version), (outcome.Cashback, outcome.RuleId, outcome.RuleSetVersion));
         var row = await Sql.QueryAsync(Pipeline.Database, $"SELECT created_by, document -> 'rules' -> 0 ->> 'id' FROM rule_sets WHERE version = {version}",
             r => (r.GetString(0), r.GetString(1)));
-        Assert.Equal([("anonymous", "r1")], row);
+        Assert.Equal([("test-operator", "r1")], row); // the subject of the operator token SiloApplicationFactory sends
     }
 
     [Theory]
