@@ -48,7 +48,8 @@ public static class AuthMatrix
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
 
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string path, Caller caller)
+    public static async Task<HttpResponseMessage> SendAsync(
+        HttpClient client, string method, string path, Caller caller, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "PUT")
@@ -62,7 +63,7 @@ public static class AuthMatrix
             request.Headers.Authorization = TestTokens.Bearer(token);
         }
 
-        return await client.SendAsync(request);
+        return await client.SendAsync(request, completion);
     }
 
     /// <summary>The status, and for a refusal the RFC 7807 body and (for 401) the bearer challenge.</summary>

@@ -26,6 +26,44 @@ public sealed class SiloEndpointAuthorizationTests(SecuredSiloFixture silo)
         await AuthMatrix.AssertAnswerAsync(response, expected);
     }
 
+    /// <summary>
+    /// The live-notification stream and the rule administration, as routed by the silo. An authorised notification
+    /// request is a never-ending stream, so only its status is read; an admin's PUT of an empty document gets past
+    /// authorisation to validation (400).
+    /// </summary>
+    public static TheoryData<string, string, Caller, HttpStatusCode> StreamingAndAdminCells
+    {
+        get
+        {
+            var data = new TheoryData<string, string, Caller, HttpStatusCode>();
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                data.Add("GET", "/accounts/123/notifications", caller, AuthMatrix.Expected(caller, adminOnly: false));
+                data.Add("GET", "/rules", caller, AuthMatrix.Expected(caller, adminOnly: true));
+                var put = AuthMatrix.Expected(caller, adminOnly: true);
+                data.Add("PUT", "/rules", caller, put == HttpStatusCode.OK ? HttpStatusCode.BadRequest : put);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StreamingAndAdminCells))]
+    public async Task notifications_and_rule_administration_answer_every_kind_of_caller_as_the_auth_matrix_says(
+        string method, string path, Caller caller, HttpStatusCode expected)
+    {
+        using var client = silo.CreateAnonymousClient();
+
+        using var response = await AuthMatrix.SendAsync(client, method, path, caller, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected != HttpStatusCode.OK)
+        {
+            await AuthMatrix.AssertAnswerAsync(response, expected);
+        }
+    }
+
     [Fact]
     public async Task a_customer_token_reads_its_own_balance_and_history_with_their_content()
     {
