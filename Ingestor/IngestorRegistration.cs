@@ -3,6 +3,7 @@ using Cashback.Ingestor.Pipeline;
 using Cashback.Ingestor.Publishing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cashback.Ingestor;
 
@@ -18,6 +19,7 @@ public static class IngestorRegistration
             .Bind(configuration.GetSection(KafkaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton<IHandoverOffsets, NoHandoverOffsets>();
         services.AddSingleton<KafkaClients>();
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer());
         services.AddSingleton<KafkaPublisher>();

@@ -1,6 +1,7 @@
 using Cashback.Grains.Audit;
 using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
+using Cashback.Grains.Placement;
 using Cashback.Grains.Rules;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -8,6 +9,7 @@ using Orleans.Runtime;
 namespace Cashback.Grains.Accounts;
 
 [GrainType("cashback-account")]
+[PartitionAlignedPlacement]
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     IRuleSetProvider ruleSets,

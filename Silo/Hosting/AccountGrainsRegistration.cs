@@ -3,6 +3,7 @@ using Cashback.Grains.Accounts;
 using Cashback.Grains.Audit;
 using Cashback.Grains.Rules;
 using Cashback.Silo.Database;
+using Cashback.Silo.Placement;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -25,6 +26,8 @@ public static class AccountGrainsRegistration
             // Orleans' own serializer honours [Id] and [Alias], so stored state survives renames and refactors.
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+
+        silo.AddPartitionAlignedPlacement();
 
         var services = silo.Services;
         services.AddOptions<AccountOptions>()
