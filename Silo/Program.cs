@@ -5,7 +5,12 @@ using Cashback.Silo.LocalMode;
 if (args is [StandaloneBroker.Command, ..])
 {
     await StandaloneBroker.RunAsync(args[1..]);
-    return;
+    return 0;
+}
+
+if (args is [LocalCluster.Command, ..])
+{
+    return await LocalCluster.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +28,7 @@ var app = builder.Build();
 app.MapCashbackApi();
 app.LogWhereEverythingIs();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
