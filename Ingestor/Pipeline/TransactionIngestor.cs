@@ -45,13 +45,13 @@ public sealed partial class TransactionIngestor : BackgroundService
         IHandoverOffsets handoverOffsets,
         ILogger<TransactionIngestor> logger)
     {
-        _handoverOffsets = handoverOffsets;
-        _observers = [.. observers];
         _grains = grains;
         _clients = clients;
         _publisher = publisher;
         _logger = logger;
         _options = options.Value;
+        _observers = [.. observers];
+        _handoverOffsets = handoverOffsets;
         _watermarks = new PartitionWatermarks(StoreOffset);
     }
 

@@ -20,6 +20,7 @@ public sealed class ClusterFailoverTests(PostgresServerFixture postgres, ITestOu
     private static readonly TimeSpan RebalanceDeadline = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ProcessingDeadline = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan GracefulStopDeadline = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan FirstThirdArrivesOver = TimeSpan.FromSeconds(40);
 
     [Fact]
     public async Task silos_joining_stopping_and_being_killed_mid_stream_lose_nothing_and_only_the_kill_repeats_events()
@@ -33,11 +34,14 @@ public sealed class ClusterFailoverTests(PostgresServerFixture postgres, ITestOu
         await cluster.WaitForOwnersAsync(Partitions, RebalanceDeadline);
         Log(clock, "3 silos up, 12 partitions assigned");
 
-        // A fourth silo joins while the first third is being processed: its consumer asks to join as the stream arrives.
+        // A fourth silo starts while the first third streams in, and joins the group mid-stream.
+        var joined = new TaskCompletionSource();
+        var streaming = ProduceSteadilyAsync(cluster.Kafka, phases[0].Messages, FirstThirdArrivesOver, until: joined.Task);
         var s4 = (await cluster.StartSilosAsync(1))[0];
-        await cluster.Kafka.ProduceAllAsync("transactions", phases[0].Messages);
         var ownersWithFour = await cluster.WaitForOwnersAsync(Partitions, RebalanceDeadline);
+        joined.SetResult();
         Log(clock, $"silo-4 joined, owns {Describe(ownersWithFour, s4)}; {phases[0].RowsAfter - await cluster.AuditRowCountAsync()} of {phases[0].NewRows} rows of the first third were left");
+        await streaming;
         await WaitForRowsAsync(cluster, phases[0].RowsAfter);
 
         // SIGTERM a silo while the second third is being processed: it drains, commits and leaves.
@@ -96,6 +100,23 @@ public sealed class ClusterFailoverTests(PostgresServerFixture postgres, ITestOu
     {
         var silos = await cluster.StartSilosAsync(3);
         return (silos[0], silos[1], silos[2]);
+    }
+
+    /// <summary>
+    /// Produces <paramref name="messages"/> in even slices spread over <paramref name="duration"/>, and what is left at
+    /// once when <paramref name="until"/> completes.
+    /// </summary>
+    private static async Task ProduceSteadilyAsync(KafkaTestClient kafka, List<(byte[]? Key, byte[]? Value)> messages, TimeSpan duration, Task until)
+    {
+        const int Slices = 80;
+        foreach (var slice in messages.Chunk((messages.Count + Slices - 1) / Slices))
+        {
+            await kafka.ProduceAllAsync("transactions", slice);
+            if (!until.IsCompleted)
+            {
+                await Task.WhenAny(until, Task.Delay(duration / Slices)); // the stream's arrival rate, not a synchronisation
+            }
+        }
     }
 
     private static Task WaitForRowsAsync(SiloCluster cluster, long rows) =>

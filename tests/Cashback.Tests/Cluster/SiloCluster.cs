@@ -14,6 +14,8 @@ public sealed class SiloCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
     private readonly List<SiloProcess> _silos = [];
+    private readonly List<SiloProcess> _started = [];
+    private int _lastNumber;
     private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
     private readonly HttpClient _http = new();
 
@@ -44,14 +46,39 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <summary>Starts silo processes at once and waits until each serves HTTP.</summary>
     public async Task<SiloProcess[]> StartSilosAsync(int count)
     {
+        var numbers = Enumerable.Range(_lastNumber + 1, count).ToArray();
+        _lastNumber += count;
+        var silos = await Task.WhenAll(numbers.Select(StartSiloAsync));
+        _silos.AddRange(silos);
+        return silos;
+    }
+
+    /// <summary>
+    /// Free ports are picked before the silo binds them, and the machine's outgoing connections take ports from the same
+    /// range: a silo that lost its port to another process is started again on new ones.
+    /// </summary>
+    private async Task<SiloProcess> StartSiloAsync(int number)
+    {
         // Each silo keeps several pools (grain state, membership, audit): keep them small, the server is shared.
         var siloDatabase = new NpgsqlConnectionStringBuilder(Database) { MaxPoolSize = 20 }.ConnectionString;
-        var started = Enumerable.Range(_silos.Count + 1, count)
-            .Select(number => SiloProcess.Start($"silo-{number}", siloDatabase, Broker.BootstrapServers, _clusterId))
-            .ToArray();
-        _silos.AddRange(started);
-        await Task.WhenAll(started.Select(s => s.WaitUntilReadyAsync(StartDeadline)));
-        return started;
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = SiloProcess.Start($"silo-{number}", siloDatabase, Broker.BootstrapServers, _clusterId);
+            lock (_started)
+            {
+                _started.Add(silo);
+            }
+
+            try
+            {
+                await silo.WaitUntilReadyAsync(StartDeadline);
+                return silo;
+            }
+            catch (TimeoutException) when (attempt < 3 && silo.Process.HasExited && silo.Output.Any(l => l.Contains("already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                await silo.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Waits until the partition owners that silos publish name exactly the running silos, covering every partition.</summary>
@@ -129,7 +156,7 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in _silos)
+        foreach (var silo in _started)
         {
             await silo.DisposeAsync();
         }

@@ -14,6 +14,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private const string ReadyMarker = "Cashback silo ready";
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private SiloProcess(string name, Process process, int siloPort, Uri http)
     {
@@ -120,6 +121,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!Process.HasExited)
         {
             Process.Kill();
