@@ -4,6 +4,7 @@ using Cashback.Ingestor.Publishing;
 using Cashback.Ingestor.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cashback.Ingestor;
 
@@ -19,6 +20,7 @@ public static class IngestorRegistration
             .Bind(configuration.GetSection(KafkaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddSingleton<IHandoverOffsets, NoHandoverOffsets>();
         services.AddSingleton<KafkaClients>();
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer());
         services.AddSingleton<KafkaPublisher>();

@@ -6,7 +6,12 @@ using Cashback.Silo.Operations;
 if (args is [StandaloneBroker.Command, ..])
 {
     await StandaloneBroker.RunAsync(args[1..]);
-    return;
+    return 0;
+}
+
+if (args is [LocalCluster.Command, ..])
+{
+    return await LocalCluster.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +33,7 @@ app.MapCashbackApi();
 app.MapCashbackOperations();
 app.LogWhereEverythingIs();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

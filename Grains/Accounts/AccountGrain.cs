@@ -3,6 +3,7 @@ using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Notifications;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Grains.Notifications;
+using Cashback.Grains.Placement;
 using Cashback.Grains.Rules;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -10,6 +11,7 @@ using Orleans.Runtime;
 namespace Cashback.Grains.Accounts;
 
 [GrainType("cashback-account")]
+[PartitionAlignedPlacement]
 public sealed class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     IRuleSetProvider ruleSets,

@@ -9,7 +9,10 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options, ILoggerFactory 
 {
     private readonly KafkaOptions _options = options.Value;
 
-    /// <summary>Idempotent, acks=all: a message acknowledged once is in the log once, however often the client retried.</summary>
+    /// <summary>
+    /// Idempotent, acks=all: a message acknowledged once is in the log once, however often the client retried. Keys are
+    /// partitioned like Kafka's Java client does (murmur2), not librdkafka's default (crc32): see <see cref="Murmur2Partitioner"/>.
+    /// </summary>
     public IProducer<byte[], byte[]> CreateProducer()
     {
         LibrdkafkaLoader.EnsureLoaded(loggerFactory.CreateLogger<KafkaClients>());
@@ -21,6 +24,7 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options, ILoggerFactory 
             CompressionType = CompressionType.Lz4,
             LingerMs = 5,
             ClientId = "cashback-ingestor",
+            Partitioner = Partitioner.Murmur2Random,
         };
         return new ProducerBuilder<byte[], byte[]>(config).Build();
     }

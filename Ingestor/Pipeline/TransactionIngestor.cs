@@ -2,7 +2,9 @@ using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Ingestor.Kafka;
 using Cashback.Ingestor.Parsing;
+using Cashback.Ingestor.Placement;
 using Cashback.Ingestor.Publishing;
+using System.Collections.Concurrent;
 using Cashback.Ingestor.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +30,9 @@ public sealed partial class TransactionIngestor : BackgroundService
     private readonly ILogger<TransactionIngestor> _logger;
     private readonly KafkaOptions _options;
     private readonly PartitionWatermarks _watermarks;
+    private readonly IPartitionAssignmentObserver[] _observers;
+    private readonly IHandoverOffsets _handoverOffsets;
+    private readonly ConcurrentDictionary<TopicPartition, Offset> _stored = new();
     private readonly AccountSequencer _sequencer = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Queue<ConsumeResult<byte[], byte[]>> _backlog = new();
@@ -40,6 +45,8 @@ public sealed partial class TransactionIngestor : BackgroundService
         KafkaPublisher publisher,
         CashbackMetrics metrics,
         IOptions<KafkaOptions> options,
+        IEnumerable<IPartitionAssignmentObserver> observers,
+        IHandoverOffsets handoverOffsets,
         ILogger<TransactionIngestor> logger)
     {
         _grains = grains;
@@ -48,6 +55,8 @@ public sealed partial class TransactionIngestor : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _options = options.Value;
+        _observers = [.. observers];
+        _handoverOffsets = handoverOffsets;
         _watermarks = new PartitionWatermarks(StoreOffset);
     }
 
@@ -67,7 +76,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         _slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
         using var consumer = _clients.CreateConsumerBuilder()
             .SetErrorHandler((_, error) => OnError(error))
-            .SetPartitionsAssignedHandler((_, assigned) => PartitionsAssigned(_logger, string.Join(", ", assigned)))
+            .SetPartitionsAssignedHandler((c, assigned) => Assign(c, assigned))
             .SetPartitionsRevokedHandler((c, revoked) => HandOver(c, [.. revoked.Select(p => p.TopicPartition)]))
             .SetPartitionsLostHandler((_, lost) => Forget([.. lost.Select(p => p.TopicPartition)]))
             .Build();
@@ -162,6 +171,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     {
         var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
         var account = _grains.GetGrain<IAccountGrain>(transaction.CustomerId);
+        IngestorCallContext.Describe(message.Partition.Value);
         var outcome = await retry.ExecuteAsync(
             async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyAsync(transaction, source)), _abort.Token);
         if (outcome.OwesEventFor(source))
@@ -198,6 +208,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         try
         {
             _consumer!.StoreOffset(next);
+            _stored[next.TopicPartition] = next.Offset;
         }
         catch (KafkaException error)
         {
@@ -218,15 +229,101 @@ public sealed partial class TransactionIngestor : BackgroundService
             DrainTimedOut(_logger, string.Join(", ", revoked));
         }
 
-        CommitStoredOffsets(consumer);
+        if (!CommitStoredOffsets(consumer))
+        {
+            SaveHandoverOffsets(revoked);
+        }
+
         Forget(revoked);
     }
 
-    private void Forget(IReadOnlyList<TopicPartition> partitions)
+    private void SaveHandoverOffsets(IReadOnlyList<TopicPartition> revoked)
     {
-        _watermarks.Forget(partitions);
-        _metrics.ForgetConsumerLag(partitions);
-        PartitionsReleased(_logger, string.Join(", ", partitions));
+        List<TopicPartitionOffset> next = [];
+        foreach (var partition in revoked)
+        {
+            if (_stored.TryGetValue(partition, out var offset))
+            {
+                next.Add(new TopicPartitionOffset(partition, offset));
+            }
+        }
+
+        try
+        {
+            _handoverOffsets.Save(next);
+            HandoverOffsetsSaved(_logger, string.Join(", ", next));
+        }
+        catch (Exception error)
+        {
+            // Never throw out of a rebalance callback. The next consumer then repeats the work since the last commit,
+            // which is safe: the grains are idempotent and events are published at least once.
+            HandoverOffsetsNotSaved(_logger, string.Join(", ", next), error.Message);
+        }
+    }
+
+    /// <summary>
+    /// Where to start each assigned partition: the group's committed offset, unless the previous consumer left a later
+    /// one because its final commit was refused.
+    /// </summary>
+    private List<TopicPartitionOffset> StartingOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartition> assigned)
+    {
+        List<TopicPartitionOffset> start = [.. assigned.Select(p => new TopicPartitionOffset(p, Offset.Unset))];
+        try
+        {
+            var handedOver = _handoverOffsets.Load(assigned);
+            if (handedOver.Count == 0)
+            {
+                return start;
+            }
+
+            var committed = consumer.Committed(handedOver.Keys, _options.SessionTimeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
+            for (var i = 0; i < start.Count; i++)
+            {
+                var partition = start[i].TopicPartition;
+                if (handedOver.TryGetValue(partition, out var left)
+                    && (!committed.TryGetValue(partition, out var last) || last.Value < 0 || left.Value > last.Value))
+                {
+                    start[i] = new TopicPartitionOffset(partition, left);
+                    ResumingAtHandoverOffset(_logger, start[i].ToString());
+                }
+            }
+        }
+        catch (Exception error)
+        {
+            // Never throw out of a rebalance callback: the consumer would fail. The committed offsets are still safe.
+            HandoverOffsetsNotLoaded(_logger, error.Message);
+        }
+
+        return start;
+    }
+
+    private List<TopicPartitionOffset> Assign(IConsumer<byte[], byte[]> consumer, List<TopicPartition> assigned)
+    {
+        PartitionsAssigned(_logger, string.Join(", ", assigned));
+        int[] partitions = [.. assigned.Where(p => p.Topic == _options.TransactionsTopic).Select(p => p.Partition.Value)];
+        foreach (var observer in _observers)
+        {
+            observer.Assigned(partitions);
+        }
+
+        return StartingOffsets(consumer, assigned);
+    }
+
+    private void Forget(IReadOnlyList<TopicPartition> released)
+    {
+        _watermarks.Forget(released);
+        foreach (var partition in released)
+        {
+            _stored.TryRemove(partition, out _);
+        }
+
+        _metrics.ForgetConsumerLag(released);
+        PartitionsReleased(_logger, string.Join(", ", released));
+        int[] partitions = [.. released.Where(p => p.Topic == _options.TransactionsTopic).Select(p => p.Partition.Value)];
+        foreach (var observer in _observers)
+        {
+            observer.Released(partitions);
+        }
     }
 
     private async Task StopGracefullyAsync(IConsumer<byte[], byte[]> consumer)
@@ -244,18 +341,21 @@ public sealed partial class TransactionIngestor : BackgroundService
         Stopped(_logger);
     }
 
-    private void CommitStoredOffsets(IConsumer<byte[], byte[]> consumer)
+    private bool CommitStoredOffsets(IConsumer<byte[], byte[]> consumer)
     {
         try
         {
             consumer.Commit();
+            return true;
         }
         catch (KafkaException error) when (error.Error.Code == Confluent.Kafka.ErrorCode.Local_NoOffset)
         {
+            return true;
         }
         catch (KafkaException error)
         {
             CommitFailed(_logger, error.Error.Reason);
+            return false;
         }
     }
 
@@ -311,6 +411,18 @@ public sealed partial class TransactionIngestor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Offset {Offset} not stored: {Reason}")]
     private static partial void OffsetNotStored(ILogger logger, string offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Commit refused; next offsets left for the next consumer: {Offsets}")]
+    private static partial void HandoverOffsetsSaved(ILogger logger, string offsets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit refused and next offsets {Offsets} not saved either; their next consumer repeats work: {Reason}")]
+    private static partial void HandoverOffsetsNotSaved(ILogger logger, string offsets, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Position}, where the previous consumer left it")]
+    private static partial void ResumingAtHandoverOffset(ILogger logger, string position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look up offsets left by previous consumers; starting from the committed ones: {Reason}")]
+    private static partial void HandoverOffsetsNotLoaded(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offset commit failed: {Reason}")]
     private static partial void CommitFailed(ILogger logger, string reason);

@@ -1,6 +1,7 @@
 using Npgsql;
 using Cashback.Grains.Accounts;
 using Cashback.Grains.Audit;
+using Cashback.Silo.Placement;
 
 namespace Cashback.Silo.Hosting;
 
@@ -15,6 +16,8 @@ public static class AccountGrainsRegistration
         silo.AddPostgresGrainStorage(AccountGrain.StorageName, postgresConnectionString);
         silo.AddPostgresRuleSets(configuration);
         silo.AddAccountNotifications(postgresConnectionString);
+
+        silo.AddPartitionAlignedPlacement();
 
         var services = silo.Services;
         services.AddOptions<AccountOptions>()

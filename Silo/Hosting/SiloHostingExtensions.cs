@@ -1,14 +1,17 @@
 using Cashback.Silo.Database;
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using Microsoft.Extensions.Options;
 using Cashback.Ingestor;
+using Cashback.Ingestor.Kafka;
+using Cashback.Silo.Placement;
 using Orleans.Configuration;
 
 namespace Cashback.Silo.Hosting;
 
 public static class SiloHostingExtensions
 {
+    private static readonly TimeSpan OrleansShutdownAllowance = TimeSpan.FromSeconds(30);
+
     /// <summary>Hosts an Orleans silo in this process: ADO.NET clustering, account grains on PostgreSQL, then the Kafka ingestor.</summary>
     public static WebApplicationBuilder AddCashbackSilo(this WebApplicationBuilder builder)
     {
@@ -26,7 +29,7 @@ public static class SiloHostingExtensions
                 options.ServiceId = siloOptions.ServiceId;
             });
             silo.ConfigureEndpoints(
-                IPAddress.Parse(siloOptions.AdvertisedAddress),
+                AdvertisedAddress.Resolve(siloOptions.AdvertisedAddress),
                 siloOptions.SiloPort,
                 siloOptions.GatewayPort,
                 siloOptions.ListenOnAnyHostAddress);
@@ -37,7 +40,13 @@ public static class SiloHostingExtensions
             });
             silo.AddAccountGrains(connectionString, builder.Configuration);
         });
+        builder.Services.AddPartitionCoordination();
         builder.Services.AddTransactionIngestor(builder.Configuration);
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<KafkaOptions>>((host, kafka) =>
+        {
+            // SIGTERM: the ingestor may drain for up to DrainTimeout, then Orleans deactivates grains and leaves the cluster.
+            host.ShutdownTimeout = kafka.Value.DrainTimeout + OrleansShutdownAllowance;
+        });
         return builder;
     }
 }

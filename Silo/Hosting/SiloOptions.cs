@@ -19,8 +19,10 @@ public sealed class SiloOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos reach this one at; loopback by default (local mode).</summary>
-    [Required]
+    /// <summary>
+    /// The address other silos reach this one at: an IP address, a host name, or empty for this machine's own address
+    /// (in a container, the container's IP). Loopback by default (local mode).
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Whether to listen on all interfaces (in containers) rather than only the advertised address.</summary>

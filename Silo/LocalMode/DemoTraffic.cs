@@ -41,6 +41,7 @@ public sealed class DemoTraffic(IOptions<DemoOptions> demo, IOptions<KafkaOption
         {
             BootstrapServers = kafka.Value.BootstrapServers,
             CompressionType = CompressionType.Lz4,
+            Partitioner = Partitioner.Murmur2Random, // as Kafka's Java client, see Murmur2Partitioner
         }).Build();
         var random = new Random();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / options.Rate), time);

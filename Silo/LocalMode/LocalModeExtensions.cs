@@ -33,6 +33,11 @@ public static class LocalModeExtensions
             builder.Services.AddSingleton(_ => broker);
         }
 
+        if (configuration.GetValue<int?>(ParentProcessWatch.ConfigurationKey) is { } parent)
+        {
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ParentProcessWatch>(sp, parent));
+        }
+
         if (configuration.GetValue($"{DemoOptions.SectionName}:{nameof(DemoOptions.Rate)}", 0) > 0)
         {
             builder.Services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.SectionName));

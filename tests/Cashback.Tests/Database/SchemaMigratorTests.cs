@@ -31,7 +31,7 @@ public sealed class SchemaMigratorTests(PostgresServerFixture postgres)
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
             r => r.GetString(0));
         Assert.Equal(
-            ["cashback_transactions", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansstorage", "rule_sets", "schema_migrations"],
+            ["cashback_handover_offsets", "cashback_partition_owners", "cashback_transactions", "orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansstorage", "rule_sets", "schema_migrations"],
             tables);
     }
 

@@ -20,6 +20,7 @@ public sealed class KafkaTestClient : IDisposable
             CompressionType = CompressionType.Lz4,
             EnableIdempotence = true,
             LingerMs = 5,
+            Partitioner = Partitioner.Murmur2Random, // as Kafka's Java client and the product's own producers
         }).Build();
     }
 

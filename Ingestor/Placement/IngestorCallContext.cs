@@ -1,0 +1,34 @@
+using Orleans.Runtime;
+
+namespace Cashback.Ingestor.Placement;
+
+/// <summary>
+/// What the ingestor tells the silo about each account-grain call, through Orleans' request context: the partition the
+/// transaction was consumed from (so the grain can be placed with that partition's consumer) and which process sent it
+/// (so the silo can count local and remote calls).
+/// </summary>
+public static class IngestorCallContext
+{
+    public const string PartitionKey = "cashback.partition";
+    public const string SenderKey = "cashback.sender";
+
+    /// <summary>Identifies this process among the silos of a cluster.</summary>
+    public static string ThisProcess { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Marks the grain calls that follow on this async flow as coming from <paramref name="partition"/>.</summary>
+    public static void Describe(int partition)
+    {
+        RequestContext.Set(PartitionKey, partition);
+        RequestContext.Set(SenderKey, ThisProcess);
+    }
+
+    /// <summary>The partition of the call being processed, or null when the call did not come from an ingestor.</summary>
+    public static int? CurrentPartition => RequestContext.Get(PartitionKey) as int?;
+
+    /// <summary>Whether the call being processed was sent by the ingestor of this process.</summary>
+    public static bool CurrentIsFromThisProcess => RequestContext.Get(SenderKey) as string == ThisProcess;
+
+    /// <summary>The partition recorded in request-context data handed to a placement director.</summary>
+    public static int? PartitionIn(IReadOnlyDictionary<string, object>? requestContextData) =>
+        requestContextData is not null && requestContextData.TryGetValue(PartitionKey, out var value) ? value as int? : null;
+}
