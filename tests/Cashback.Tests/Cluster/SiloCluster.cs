@@ -17,7 +17,7 @@ public sealed class SiloCluster : IAsyncDisposable
     private readonly List<SiloProcess> _started = [];
     private int _lastNumber;
     private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}";
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = new() { DefaultRequestHeaders = { Authorization = TestTokens.Bearer(TestTokens.Reader()) } };
 
     private SiloCluster(string database, EmbeddedKafkaBroker broker)
     {

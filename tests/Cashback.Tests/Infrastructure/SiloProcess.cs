@@ -73,6 +73,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
                 ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             },
         };
+        foreach (var (key, value) in TestTokens.Settings)
+        {
+            startInfo.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // accepts the tests' tokens
+        }
+
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {name}.");
         var silo = new SiloProcess(name, process, siloPort, http);
         process.OutputDataReceived += (_, line) => silo.Record(line.Data);
