@@ -32,8 +32,9 @@ public static class AccountGrainsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        // Loaded now so that a silo refuses to start on an invalid default rule set.
-        services.AddSingleton<IRuleSetProvider>(new StaticRuleSetProvider(DefaultRuleSet.Load()));
+        // Loaded now so that a silo refuses to start on a missing or invalid default rule set.
+        var ruleSetOptions = configuration.GetSection(RuleSetOptions.SectionName).Get<RuleSetOptions>() ?? new RuleSetOptions();
+        services.AddSingleton<IRuleSetProvider>(new StaticRuleSetProvider(ruleSetOptions.LoadDefaultRuleSet()));
         services.AddSingleton(_ => NpgsqlDataSource.Create(postgresConnectionString));
         services.AddSingleton<IAuditLog, PostgresAuditLog>();
         return silo;
