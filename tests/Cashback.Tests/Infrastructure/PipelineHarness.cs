@@ -11,8 +11,11 @@ namespace Cashback.Tests.Infrastructure;
 /// </summary>
 public sealed class PipelineHarness : IAsyncDisposable
 {
-    private PipelineHarness(string database, EmbeddedKafkaBroker broker)
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private PipelineHarness(string database, EmbeddedKafkaBroker broker, IReadOnlyDictionary<string, string?>? settings)
     {
+        _settings = settings;
         Database = database;
         Broker = broker;
         Kafka = new KafkaTestClient(broker.BootstrapServers);
@@ -29,13 +32,14 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<PipelineHarness> StartAsync(PostgresServerFixture postgres) =>
-        StartOn(await postgres.CreateMigratedDatabaseAsync());
+    /// <param name="settings">Further silo configuration, e.g. <c>Rules:DefaultRuleSetPath</c>.</param>
+    public static async Task<PipelineHarness> StartAsync(PostgresServerFixture postgres, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartOn(await postgres.CreateMigratedDatabaseAsync(), settings);
 
-    public static PipelineHarness StartOn(string database)
+    public static PipelineHarness StartOn(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = 0 }, NullLogger.Instance);
-        return new PipelineHarness(database, broker);
+        return new PipelineHarness(database, broker, settings);
     }
 
     /// <summary>Stops the silo gracefully and starts a new one over the same database and broker.</summary>
@@ -77,7 +81,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private SiloApplicationFactory StartSilo()
     {
-        var silo = new SiloApplicationFactory(Database, Broker.BootstrapServers);
+        var silo = new SiloApplicationFactory(Database, Broker.BootstrapServers, settings: _settings);
         _ = silo.Server; // builds and starts the host
         return silo;
     }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Cashback.Tests.Infrastructure;
 
 /// <summary>The real silo host (Program.cs) on a given database and broker, with its own free ports.</summary>
-public sealed class SiloApplicationFactory(string connectionString, string kafkaBootstrapServers, string? clusterId = null)
+/// <param name="settings">Further configuration, e.g. <c>Rules:DefaultRuleSetPath</c>.</param>
+public sealed class SiloApplicationFactory(
+    string connectionString, string kafkaBootstrapServers, string? clusterId = null, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -17,5 +19,9 @@ public sealed class SiloApplicationFactory(string connectionString, string kafka
         builder.UseSetting("Orleans:ClusterId", clusterId ?? $"test-{Guid.NewGuid():N}");
         builder.UseSetting("Orleans:SiloPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
