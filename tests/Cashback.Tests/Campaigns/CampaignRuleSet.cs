@@ -1,3 +1,5 @@
+using Cashback.Tests.Infrastructure;
+
 namespace Cashback.Tests.Campaigns;
 
 /// <summary>
@@ -69,15 +71,7 @@ public static class CampaignRuleSet
         }
         """;
 
-    /// <summary>Writes the document to a new temporary file and returns the silo settings that load it.</summary>
-    public static Dictionary<string, string?> SettingsLoadingIt(int idempotencyWindow)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"campaign-rule-set-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, Json);
-        return new Dictionary<string, string?>
-        {
-            ["Rules:DefaultRuleSetPath"] = path,
-            ["Accounts:IdempotencyWindow"] = idempotencyWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-    }
+    /// <summary>The silo settings that start it with this rule set.</summary>
+    public static Dictionary<string, string?> SettingsLoadingIt(int idempotencyWindow) =>
+        RuleSetFile.SettingsLoading(Json, idempotencyWindow);
 }
