@@ -77,6 +77,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Silo.DisposeAsync();
         Kafka.Dispose();
         await Broker.DisposeAsync();
+        PostgresPools.Release(Database);
     }
 
     private SiloApplicationFactory StartSilo()
