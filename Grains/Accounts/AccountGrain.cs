@@ -4,6 +4,7 @@ using Cashback.Grains.Interfaces.Notifications;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Grains.Notifications;
 using Cashback.Grains.Placement;
+using Cashback.Grains.Refunds;
 using Cashback.Grains.Rules;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -28,19 +29,24 @@ public sealed class AccountGrain(
 
     async Task<TransactionOutcome> IAccountGrain.ApplyAsync(CardTransaction transaction, SourcePosition? source)
     {
+        if (transaction.Type == TransactionType.Refund && transaction.OriginalTransactionId is null)
+        {
+            throw new ArgumentException($"Refund '{transaction.TransactionId}' does not name the purchase it refunds.", nameof(transaction));
+        }
+
         var earlier = await FindEarlierOutcomeAsync(transaction.TransactionId);
         if (earlier is not null)
         {
             // The state may have been written before a crash that lost the audit row: make sure it exists.
-            await auditLog.RecordAsync(new AuditRecord(transaction, earlier, source));
+            var capPeriod = state.State.RecentTransactions.Find(t => t.TransactionId == transaction.TransactionId)?.CapPeriod;
+            await auditLog.RecordAsync(new AuditRecord(transaction, earlier, source, capPeriod));
             var duplicate = earlier with { WasDuplicate = true };
             await NotifyIfOwedAsync(transaction, duplicate, source);
             return duplicate;
         }
 
-        var ruleSet = ruleSets.Current;
-        var decision = RuleEvaluator.Evaluate(ruleSet, transaction, new CapUsage(state.State));
-        var outcome = Record(transaction, source, ruleSet.Version, decision);
+        var judgement = transaction.Type == TransactionType.Refund ? await JudgeRefundAsync(transaction) : JudgePurchase(transaction);
+        var outcome = Record(transaction, source, judgement);
         try
         {
             await state.WriteStateAsync();
@@ -52,7 +58,7 @@ public sealed class AccountGrain(
             throw;
         }
 
-        await auditLog.RecordAsync(new AuditRecord(transaction, outcome, source));
+        await auditLog.RecordAsync(new AuditRecord(transaction, outcome, source, judgement.CapPeriod));
         await NotifyIfOwedAsync(transaction, outcome, source);
         return outcome;
     }
@@ -91,21 +97,70 @@ public sealed class AccountGrain(
         return windowHoldsAll ? null : await auditLog.FindOutcomeAsync(this.GetPrimaryKeyString(), transactionId);
     }
 
-    private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, int ruleSetVersion, RuleDecision decision)
+    private Judgement JudgePurchase(CardTransaction purchase)
+    {
+        var ruleSet = ruleSets.Current;
+        var decision = RuleEvaluator.Evaluate(ruleSet, purchase, new CapUsage(state.State));
+        return new Judgement(decision.Cashback, decision.Reason, decision.RuleId, ruleSet.Version, decision.CapPeriod);
+    }
+
+    private async Task<Judgement> JudgeRefundAsync(CardTransaction refund)
+    {
+        var original = await FindOriginalAsync(refund.OriginalTransactionId!);
+        var decision = RefundEvaluator.Evaluate(refund, original);
+        return new Judgement(
+            decision.Cashback, decision.Reason, decision.RuleId, decision.RuleSetVersion ?? ruleSets.Current.Version, decision.CapPeriod);
+    }
+
+    private async Task<OriginalTransaction?> FindOriginalAsync(string transactionId)
+    {
+        var recent = state.State.RecentTransactions;
+        var refundsOfIt = recent.FindAll(t => t.Type == TransactionType.Refund && t.OriginalTransactionId == transactionId);
+        var reversedHere = -refundsOfIt.Sum(t => t.Cashback);
+
+        var kept = recent.Find(t => t.TransactionId == transactionId);
+        if (kept is not null)
+        {
+            // Whatever followed it is in the window too, so are all the refunds that reversed any of its cashback.
+            return new OriginalTransaction(
+                kept.Type, kept.Amount, kept.Currency, kept.Cashback, kept.RuleId, kept.RuleSetVersion, kept.CapPeriod, reversedHere);
+        }
+
+        if (state.State.TransactionsProcessed <= recent.Count)
+        {
+            return null;
+        }
+
+        // Older than the window: the audit table is the record. The rows of the refunds counted here may not be written yet.
+        var recorded = await auditLog.FindOriginalAsync(
+            this.GetPrimaryKeyString(), transactionId, [.. refundsOfIt.Select(t => t.TransactionId)]);
+        return recorded is null ? null : recorded with { AlreadyReversed = recorded.AlreadyReversed + reversedHere };
+    }
+
+    private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, Judgement judgement)
     {
         var current = state.State;
         var now = timeProvider.GetUtcNow();
 
-        current.Balance += decision.Cashback;
-        if (decision.Cashback > 0)
+        current.Balance += judgement.Cashback;
+        if (judgement.Cashback > 0)
         {
-            current.LifetimeCashback += decision.Cashback;
+            current.LifetimeCashback += judgement.Cashback;
         }
 
-        if (decision.RuleId is not null && decision.CapPeriod is not null && decision.Cashback != 0)
+        if (judgement is { RuleId: { } ruleId, CapPeriod: { } period } && judgement.Cashback != 0)
         {
-            var key = CapUsage.Key(decision.RuleId, decision.CapPeriod);
-            current.CreditedPerRuleAndMonth[key] = current.CreditedPerRuleAndMonth.GetValueOrDefault(key) + decision.Cashback;
+            // A reversal gives the room back to the month of the credit it reverses.
+            var key = CapUsage.Key(ruleId, period);
+            var credited = current.CreditedPerRuleAndMonth.GetValueOrDefault(key) + judgement.Cashback;
+            if (credited > 0)
+            {
+                current.CreditedPerRuleAndMonth[key] = credited;
+            }
+            else
+            {
+                current.CreditedPerRuleAndMonth.Remove(key);
+            }
         }
 
         current.TransactionsProcessed++;
@@ -113,23 +168,41 @@ public sealed class AccountGrain(
 
         var outcome = new TransactionOutcome(
             transaction.TransactionId,
-            decision.Cashback,
-            decision.Reason,
-            decision.RuleId,
-            ruleSetVersion,
+            judgement.Cashback,
+            judgement.Reason,
+            judgement.RuleId,
+            judgement.RuleSetVersion,
             current.Balance,
             now,
             WasDuplicate: false,
             source);
 
         current.RecentOutcomes.Add(outcome);
-        if (current.RecentOutcomes.Count > _window)
-        {
-            current.RecentOutcomes.RemoveRange(0, current.RecentOutcomes.Count - _window);
-        }
-
+        current.RecentTransactions.Add(new RecentTransaction(
+            transaction.TransactionId,
+            transaction.Type,
+            transaction.Amount,
+            transaction.Currency,
+            transaction.OriginalTransactionId,
+            judgement.Cashback,
+            judgement.RuleId,
+            judgement.RuleSetVersion,
+            judgement.CapPeriod));
+        KeepLast(current.RecentOutcomes, _window);
+        KeepLast(current.RecentTransactions, _window);
         return outcome;
     }
+
+    private static void KeepLast<T>(List<T> items, int count)
+    {
+        if (items.Count > count)
+        {
+            items.RemoveRange(0, items.Count - count);
+        }
+    }
+
+    /// <summary>How a purchase or a refund changes the account, whichever judged it.</summary>
+    private sealed record Judgement(decimal Cashback, string Reason, string? RuleId, int RuleSetVersion, string? CapPeriod);
 
     private sealed class CapUsage(AccountState state) : IMonthlyCapUsage
     {

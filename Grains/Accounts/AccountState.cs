@@ -4,7 +4,8 @@ namespace Cashback.Grains.Accounts;
 
 /// <summary>
 /// The durable state of one account: small by design. The full history lives in the audit table; the state keeps only
-/// a bounded window of recent outcomes so that redelivered transactions are answered without a database read.
+/// a bounded window of recent transactions so that redeliveries and refunds of recent purchases are answered without a
+/// database read.
 /// </summary>
 [GenerateSerializer, Alias("cashback.AccountState")]
 public sealed class AccountState
@@ -18,6 +19,12 @@ public sealed class AccountState
     /// <summary>Outcomes of the most recent transactions, oldest first.</summary>
     [Id(5)] public List<TransactionOutcome> RecentOutcomes { get; set; } = [];
 
-    /// <summary>Cashback credited per rule and calendar month (key <c>ruleId|yyyy-MM</c>), for monthly caps.</summary>
+    /// <summary>Cashback credited per capped rule and calendar month (key <c>ruleId|yyyy-MM</c>), net of reversals.</summary>
     [Id(6)] public Dictionary<string, decimal> CreditedPerRuleAndMonth { get; set; } = [];
+
+    /// <summary>
+    /// What refunds need of the most recent transactions (amount, cashback, rule, cap month), oldest first, as many as
+    /// <see cref="RecentOutcomes"/>; a refund of an older purchase finds it in the audit table.
+    /// </summary>
+    [Id(7)] public List<RecentTransaction> RecentTransactions { get; set; } = [];
 }

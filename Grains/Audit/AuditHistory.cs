@@ -20,7 +20,8 @@ public sealed record AuditEntry(
     string? SourceTopic,
     int? SourcePartition,
     long? SourceOffset,
-    DateTimeOffset ProcessedAt);
+    DateTimeOffset ProcessedAt,
+    string? CapPeriod);
 
 /// <summary>Where a page of history ends: newest first by purchase time, ties broken by transaction id.</summary>
 public sealed record AuditCursor(DateTimeOffset TransactionTimestamp, string TransactionId);
@@ -34,7 +35,7 @@ public sealed class AuditHistory(NpgsqlDataSource dataSource)
     private const string SelectEntries = """
         SELECT transaction_id, type, original_transaction_id, amount, currency, merchant_id, transaction_timestamp,
                transaction_utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version, balance_after,
-               kafka_topic, kafka_partition, kafka_offset, processed_at
+               kafka_topic, kafka_partition, kafka_offset, processed_at, cap_period
         FROM cashback_transactions
         """;
 
@@ -136,6 +137,7 @@ public sealed class AuditHistory(NpgsqlDataSource dataSource)
             SourceTopic: reader.IsDBNull(14) ? null : reader.GetString(14),
             SourcePartition: reader.IsDBNull(15) ? null : reader.GetInt32(15),
             SourceOffset: reader.IsDBNull(16) ? null : reader.GetInt64(16),
-            ProcessedAt: new DateTimeOffset(reader.GetDateTime(17), TimeSpan.Zero));
+            ProcessedAt: new DateTimeOffset(reader.GetDateTime(17), TimeSpan.Zero),
+            CapPeriod: reader.IsDBNull(18) ? null : reader.GetString(18));
     }
 }

@@ -4,4 +4,6 @@ using Cashback.Grains.Interfaces.Transactions;
 namespace Cashback.Grains.Audit;
 
 /// <summary>One processed transaction as the audit trail keeps it.</summary>
-public sealed record AuditRecord(CardTransaction Transaction, TransactionOutcome Outcome, SourcePosition? Source);
+/// <param name="CapPeriod">The month (<c>yyyy-MM</c>) of the monthly cap the cashback counted against or gave room back
+/// to, or that was full; null when no capped rule was involved.</param>
+public sealed record AuditRecord(CardTransaction Transaction, TransactionOutcome Outcome, SourcePosition? Source, string? CapPeriod);

@@ -1,4 +1,5 @@
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Grains.Refunds;
 
 namespace Cashback.Grains.Audit;
 
@@ -10,4 +11,12 @@ public interface IAuditLog
 
     /// <summary>The recorded outcome of a transaction, or null when it was never processed.</summary>
     Task<TransactionOutcome?> FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The transaction a refund names, as recorded, with the cashback its recorded refunds reversed so far, leaving out
+    /// <paramref name="refundsCountedByCaller"/> (the caller counts those itself: their rows may not be written yet);
+    /// null when the transaction was never processed.
+    /// </summary>
+    Task<OriginalTransaction?> FindOriginalAsync(
+        string customerId, string transactionId, IReadOnlyCollection<string> refundsCountedByCaller, CancellationToken cancellationToken = default);
 }

@@ -29,7 +29,8 @@ public sealed record TransactionHistoryItem(
     int RuleSetVersion,
     string BalanceAfter,
     KafkaPosition? Source,
-    DateTimeOffset ProcessedAt)
+    DateTimeOffset ProcessedAt,
+    string? CapPeriod)
 {
     public static TransactionHistoryItem From(AuditEntry entry) => new(
         entry.TransactionId,
@@ -46,7 +47,8 @@ public sealed record TransactionHistoryItem(
         entry.RuleSetVersion,
         entry.BalanceAfter.ToString("0.00", CultureInfo.InvariantCulture),
         entry.SourceTopic is null ? null : new KafkaPosition(entry.SourceTopic, entry.SourcePartition ?? 0, entry.SourceOffset ?? 0),
-        entry.ProcessedAt);
+        entry.ProcessedAt,
+        entry.CapPeriod);
 }
 
 public sealed record KafkaPosition(string Topic, int Partition, long Offset);

@@ -17,7 +17,7 @@ public sealed class AuditTableTests(PostgresServerFixture postgres)
         """;
 
     [Fact]
-    public async Task the_audit_table_is_keyed_by_customer_and_transaction_and_indexed_by_customer_and_time()
+    public async Task the_audit_table_is_keyed_by_customer_and_transaction_and_indexed_by_customer_and_time_and_by_refunded_purchase()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
 
@@ -30,6 +30,11 @@ public sealed class AuditTableTests(PostgresServerFixture postgres)
             {
                 Assert.Equal("ix_cashback_transactions_customer_timestamp", index.Name);
                 Assert.EndsWith("(customer_id, transaction_timestamp, transaction_id)", index.Definition, StringComparison.Ordinal);
+            },
+            index =>
+            {
+                Assert.Equal("ix_cashback_transactions_refunds", index.Name);
+                Assert.EndsWith("(customer_id, original_transaction_id) WHERE (type = 'refund'::text)", index.Definition, StringComparison.Ordinal);
             },
             index =>
             {

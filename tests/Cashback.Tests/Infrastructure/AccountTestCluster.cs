@@ -10,10 +10,12 @@ namespace Cashback.Tests.Infrastructure;
 public sealed class AccountTestCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster _cluster;
+    private readonly string _connectionString;
 
-    private AccountTestCluster(InProcessTestCluster cluster, FakeTimeProvider time)
+    private AccountTestCluster(InProcessTestCluster cluster, string connectionString, FakeTimeProvider time)
     {
         _cluster = cluster;
+        _connectionString = connectionString;
         Time = time;
     }
 
@@ -36,12 +38,13 @@ public sealed class AccountTestCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new AccountTestCluster(cluster, clock);
+        return new AccountTestCluster(cluster, connectionString, clock);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
+        PostgresPools.Release(_connectionString);
     }
 }

@@ -15,6 +15,7 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private PipelineHarness(string database, EmbeddedKafkaBroker broker, IReadOnlyDictionary<string, string?>? settings)
     {
+        _settings = settings;
         Database = database;
         Broker = broker;
         _settings = settings;
@@ -77,6 +78,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Silo.DisposeAsync();
         Kafka.Dispose();
         await Broker.DisposeAsync();
+        PostgresPools.Release(Database);
     }
 
     private SiloApplicationFactory StartSilo()

@@ -15,4 +15,13 @@ public static class TestTransactions
         string merchantId = "MerchantX",
         string currency = "USD") =>
         new(transactionId, customerId, amount, at ?? AFriday, merchantId, currency, TransactionType.Purchase, null);
+
+    public static CardTransaction Refund(
+        string transactionId,
+        string customerId,
+        decimal amount,
+        string originalTransactionId,
+        DateTimeOffset? at = null,
+        string currency = "USD") =>
+        new(transactionId, customerId, amount, at ?? AFriday.AddDays(3), "MerchantX", currency, TransactionType.Refund, originalTransactionId);
 }
