@@ -73,6 +73,9 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Silo.DisposeAsync();
         Kafka.Dispose();
         await Broker.DisposeAsync();
+        // Orleans' ADO.NET providers pool by connection string; idle connections would outlive the test by minutes and
+        // exhaust the shared server's max_connections.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Database));
     }
 
     private SiloApplicationFactory StartSilo()
