@@ -15,6 +15,7 @@ public static class ApiRegistration
             .Bind(builder.Configuration.GetSection(NotificationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<AccountNotificationHub>();
         return builder;
     }
 

@@ -3,7 +3,6 @@ using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Silo.Notifications;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Cashback.Silo.Api;
 
@@ -28,9 +27,9 @@ public static partial class NotificationsApi
         string customerId,
         [FromHeader(Name = LastEventIdHeader)] string? lastEventIdHeader,
         [FromQuery(Name = "lastEventId")] string? lastEventIdQuery,
-        IClusterClient cluster,
-        IOptions<NotificationOptions> options,
-        ILogger<CashbackEventStream> logger)
+        AccountNotificationHub notifications,
+        ILogger<CashbackEventStream> logger,
+        CancellationToken cancellationToken)
     {
         if (!CustomerId.IsValid(customerId))
         {
@@ -40,7 +39,7 @@ public static partial class NotificationsApi
         AccountNotificationFeed feed;
         try
         {
-            feed = await AccountNotificationFeed.SubscribeAsync(cluster, customerId, options.Value.BufferCapacity, logger);
+            feed = await notifications.SubscribeAsync(customerId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -7,7 +7,7 @@ public static class AccountNotificationsRegistration
 {
     /// <summary>
     /// The account notification streams: Orleans memory streams, whose queues and pulling agents spread over the
-    /// cluster, so a subscriber on any silo hears a grain on any other. Who subscribed to which account (the pub-sub
+    /// cluster, so a subscriber on any silo hears a grain on any other. Which silo follows which bucket (the pub-sub
     /// state) lives in PostgreSQL under the provider's own name, apart from the account state.
     /// </summary>
     public static ISiloBuilder AddAccountNotifications(this ISiloBuilder silo, string postgresConnectionString)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cashback.Grains.Audit;
 using Cashback.Grains.Interfaces.Accounts;
+using Cashback.Grains.Interfaces.Notifications;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Ingestor.Publishing;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace Cashback.Silo.Notifications;
 /// The response of <c>GET /accounts/{customerId}/notifications</c>: the account's credits and reversals as Server-Sent
 /// Events, each with <c>id</c> = <c>event_id</c>, <c>event</c> = <c>event_type</c> and the JSON of <c>cashback_events</c>.
 /// After a <c>Last-Event-ID</c> it first replays what the account earned since, from the audit table, then goes live;
-/// the feed was subscribed before the replay is read, so nothing falls between the two (events in both are sent once).
+/// the feed was subscribed before the replay is read, so nothing falls between the two, and live notifications the
+/// replay already covered are skipped, so the client sees each event once and in the account's order.
 /// </summary>
 public sealed partial class CashbackEventStream(AccountNotificationFeed feed, string? lastEventId) : IResult
 {
@@ -34,9 +36,9 @@ public sealed partial class CashbackEventStream(AccountNotificationFeed feed, st
             {
                 await writer.StartAsync(cancellationToken);
                 writer.WriteComment($"notifications of account {feed.CustomerId}");
-                var replayed = await ReplayAsync(writer, services.GetRequiredService<AuditHistory>(), logger, cancellationToken);
+                var sentUpTo = await ReplayAsync(writer, services.GetRequiredService<AuditHistory>(), logger, cancellationToken);
                 await writer.FlushAsync(cancellationToken);
-                await StreamLiveAsync(writer, replayed, options.HeartbeatInterval, time, cancellationToken);
+                await StreamLiveAsync(writer, sentUpTo, options.HeartbeatInterval, time, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -51,13 +53,14 @@ public sealed partial class CashbackEventStream(AccountNotificationFeed feed, st
         }
     }
 
-    private async Task<HashSet<string>> ReplayAsync(
+    /// <returns>Where the client is now in the account's processing order: the last event replayed, or the one it
+    /// named; null when it named none (or one this account never had).</returns>
+    private async Task<CashbackPosition?> ReplayAsync(
         ServerSentEventWriter writer, AuditHistory history, ILogger logger, CancellationToken cancellationToken)
     {
-        var replayed = new HashSet<string>(StringComparer.Ordinal);
         if (string.IsNullOrEmpty(lastEventId))
         {
-            return replayed;
+            return null;
         }
 
         var eventId = CashbackEventId.Parse(lastEventId);
@@ -67,28 +70,28 @@ public sealed partial class CashbackEventStream(AccountNotificationFeed feed, st
         {
             LogUnknownLastEventId(logger, feed.CustomerId, lastEventId);
             writer.WriteComment("Last-Event-ID is not an event of this account: live events only");
-            return replayed;
+            return null;
         }
 
-        while (position is not null)
+        while (true)
         {
             var page = await history.ReadCashbackAfterAsync(feed.CustomerId, position, ReplayPageSize, cancellationToken);
             foreach (var entry in page)
             {
-                var cashbackEvent = FromAudit(feed.CustomerId, entry);
-                Write(writer, cashbackEvent);
-                replayed.Add(cashbackEvent.EventId);
+                Write(writer, FromAudit(feed.CustomerId, entry));
+                position = new CashbackPosition(entry.ProcessedAt, entry.TransactionId);
             }
 
             await writer.FlushAsync(cancellationToken);
-            position = page.Count == ReplayPageSize ? new CashbackPosition(page[^1].ProcessedAt, page[^1].TransactionId) : null;
+            if (page.Count < ReplayPageSize)
+            {
+                return position;
+            }
         }
-
-        return replayed;
     }
 
     private async Task StreamLiveAsync(
-        ServerSentEventWriter writer, HashSet<string> replayed, TimeSpan heartbeatInterval, TimeProvider time, CancellationToken cancellationToken)
+        ServerSentEventWriter writer, CashbackPosition? sentUpTo, TimeSpan heartbeatInterval, TimeProvider time, CancellationToken cancellationToken)
     {
         var notifications = feed.Notifications;
         Task<bool>? waiting = null;
@@ -119,15 +122,25 @@ public sealed partial class CashbackEventStream(AccountNotificationFeed feed, st
             waiting = null;
             while (notifications.TryRead(out var notification))
             {
-                var cashbackEvent = CashbackEvent.From(notification.Transaction, notification.Outcome);
-                if (!replayed.Contains(cashbackEvent.EventId))
+                // A live notification may overlap the replay, or even precede it: it can still have been on its way
+                // when the feed subscribed. The client has everything up to sentUpTo already.
+                if (sentUpTo is null || IsAfter(notification, sentUpTo))
                 {
-                    Write(writer, cashbackEvent);
+                    Write(writer, CashbackEvent.From(notification.Transaction, notification.Outcome));
                 }
             }
 
             await writer.FlushAsync(cancellationToken);
         }
+    }
+
+    // The audit table orders by processed_at at PostgreSQL's microsecond precision (Npgsql truncates), then by id.
+    private static bool IsAfter(CashbackNotification notification, CashbackPosition position)
+    {
+        var ticks = notification.Outcome.ProcessedAt.UtcTicks;
+        var processedAt = new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+        var order = processedAt.CompareTo(position.ProcessedAt);
+        return order > 0 || (order == 0 && string.CompareOrdinal(notification.Transaction.TransactionId, position.TransactionId) > 0);
     }
 
     private static void Write(ServerSentEventWriter writer, CashbackEvent cashbackEvent) =>

@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cashback.Tests.Api;
 
+// In the PostgreSQL collection, so that its silos never hold connections while other classes' silos run.
+[Collection(PostgresCollection.Name)]
 public sealed class RulesEndpointTests(RulesApiFixture fixture) : IClassFixture<RulesApiFixture>
 {
     /// <summary>SPEC §3: every silo applies a new version within seconds; the brief says 5.</summary>

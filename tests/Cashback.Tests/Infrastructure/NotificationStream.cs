@@ -45,9 +45,9 @@ public sealed class NotificationStream : IAsyncDisposable
         }
     }
 
-    public static async Task<NotificationStream> OpenAsync(HttpClient client, string customerId, string? lastEventId = null)
+    public static async Task<NotificationStream> OpenAsync(HttpClient client, string customerId, string? lastEventId = null, string query = "")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/accounts/{customerId}/notifications");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/accounts/{customerId}/notifications{query}");
         if (lastEventId is not null)
         {
             request.Headers.Add("Last-Event-ID", lastEventId);

@@ -1,6 +1,7 @@
 using Cashback.Silo.LocalMode;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Cashback.Tests.Infrastructure;
 
@@ -48,5 +49,6 @@ public sealed class TwoSiloCluster : IAsyncDisposable
     {
         await Task.WhenAll(First.DisposeAsync().AsTask(), Second.DisposeAsync().AsTask());
         await Broker.DisposeAsync();
+        PostgresPools.Release(Database);
     }
 }

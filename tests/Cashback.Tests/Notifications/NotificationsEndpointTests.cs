@@ -3,10 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
+using Cashback.Grains.Notifications;
 using Cashback.Tests.Infrastructure;
 
 namespace Cashback.Tests.Notifications;
 
+// In the PostgreSQL collection, so that its silos never hold connections while other classes' silos run.
+[Collection(PostgresCollection.Name)]
 public sealed class NotificationsEndpointTests(NotificationsClusterFixture fixture) : IClassFixture<NotificationsClusterFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -14,9 +17,10 @@ public sealed class NotificationsEndpointTests(NotificationsClusterFixture fixtu
     private TwoSiloCluster Cluster => fixture.Cluster;
 
     [Fact]
-    public async Task a_subscriber_hears_its_accounts_credits_and_nothing_else()
+    public async Task a_subscriber_hears_its_accounts_credits_and_nothing_else_not_even_from_an_account_sharing_its_stream()
     {
-        var (mine, other) = (NewAccount(), NewAccount());
+        var mine = NewAccount();
+        var other = AnotherAccountInTheBucketOf(mine);
         using var client = Cluster.First.CreateClient();
         await using var myStream = await NotificationStream.OpenAsync(client, mine);
         await using var otherStream = await NotificationStream.OpenAsync(client, other);
@@ -87,6 +91,20 @@ public sealed class NotificationsEndpointTests(NotificationsClusterFixture fixtu
         Assert.Equal(["2", "4", "5"], received.Select(e => e.Id));
         Assert.Equal(["3.00", "2.50", "4.00"], received.Select(e => e.Json.GetProperty("cashback").GetString()));
         Assert.Equal(["5.00", "7.50", "11.50"], received.Select(e => e.Json.GetProperty("balance").GetString()));
+    }
+
+    [Fact]
+    public async Task a_first_connection_resumes_from_the_lastEventId_query_parameter_as_browsers_cannot_send_the_header()
+    {
+        var account = NewAccount();
+        using var client = Cluster.First.CreateClient();
+        var grain = TwoSiloCluster.GrainsOf(Cluster.First).GetGrain<IAccountGrain>(account);
+        await grain.ApplyAsync(Purchase("seen", account, 20m), null);
+        await grain.ApplyAsync(Purchase("missed", account, 20m), null);
+
+        await using var stream = await NotificationStream.OpenAsync(client, account, query: "?lastEventId=seen");
+
+        Assert.Equal(["missed"], (await stream.WaitForAsync(1, Deadline)).Select(e => e.Id));
     }
 
     [Fact]
@@ -171,6 +189,12 @@ public sealed class NotificationsEndpointTests(NotificationsClusterFixture fixtu
     }
 
     private static string NewAccount() => $"sse-{Guid.NewGuid():N}";
+
+    private static string AnotherAccountInTheBucketOf(string account)
+    {
+        var bucket = AccountNotificationStreams.BucketOf(account);
+        return Enumerable.Range(0, 10_000).Select(i => $"{account}-{i}").First(other => AccountNotificationStreams.BucketOf(other) == bucket);
+    }
 
     private static CardTransaction Purchase(string id, string customerId, decimal amount, DateTimeOffset? at = null) =>
         TestTransactions.Purchase(id, customerId, amount, at);
