@@ -26,6 +26,7 @@ public static class ApiRegistration
         app.UseCashbackSecurity();
         app.MapAccountsApi();
         app.MapNotificationsApi();
+        app.MapNotificationsPage();
         app.MapRulesApi();
         return app;
     }

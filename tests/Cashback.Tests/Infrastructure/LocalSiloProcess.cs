@@ -22,12 +22,16 @@ public sealed class LocalSiloProcess : IAsyncDisposable
 
     public string BaseAddress { get; }
 
+    /// <summary>The silo's embedded broker, on its fixed relay port.</summary>
+    public string KafkaBootstrapServers { get; private init; } = "";
+
     public string Output => string.Join('\n', _output);
 
     /// <param name="postgres">A database to use instead of a throw-away server of its own (quicker in tests).</param>
     public static LocalSiloProcess Start(string postgres)
     {
         var httpPort = FreeTcpPort.Next();
+        var kafkaPort = FreeTcpPort.Next();
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -40,7 +44,7 @@ public sealed class LocalSiloProcess : IAsyncDisposable
                      Path.Combine(AppContext.BaseDirectory, "Cashback.Silo.dll"),
                      $"--Urls=http://127.0.0.1:{Port(httpPort)}",
                      $"--ConnectionStrings:Postgres={postgres}",
-                     $"--LocalMode:KafkaPort={Port(FreeTcpPort.Next())}",
+                     $"--LocalMode:KafkaPort={Port(kafkaPort)}",
                      $"--Orleans:ClusterId=browser-{Guid.NewGuid():N}",
                      $"--Orleans:SiloPort={Port(FreeTcpPort.Next())}",
                      $"--Orleans:GatewayPort={Port(FreeTcpPort.Next())}",
@@ -52,7 +56,7 @@ public sealed class LocalSiloProcess : IAsyncDisposable
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = new Process { StartInfo = startInfo };
-        var silo = new LocalSiloProcess(process, $"http://127.0.0.1:{Port(httpPort)}");
+        var silo = new LocalSiloProcess(process, $"http://127.0.0.1:{Port(httpPort)}") { KafkaBootstrapServers = $"127.0.0.1:{Port(kafkaPort)}" };
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
         process.Start();
