@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -175,7 +174,7 @@ public sealed partial class ThrowawayPostgres : IAsyncDisposable
         // The free port we find may be taken before the server binds it; then pick another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreeLoopbackPort();
+            var port = LoopbackPorts.NextFree();
             try
             {
                 await binaries.RunAsync(
@@ -329,12 +328,6 @@ public sealed partial class ThrowawayPostgres : IAsyncDisposable
         }
     }
 
-    private static int FindFreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string ServerLog(string rootDirectory)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Cashback.Bench;
@@ -32,7 +31,7 @@ Console.WriteLine($"Floors: Kafka relay {kafkaFloor:F0}/s, PostgreSQL single-row
 var silos = new List<SiloProcess>();
 for (var i = 0; i < options.Silos; i++)
 {
-    silos.Add(SiloProcess.Start(siloDll, i, postgres.ConnectionString, broker.BootstrapServers, FreePort(), FreePort(), FreePort()));
+    silos.Add(SiloProcess.Start(siloDll, i, postgres.ConnectionString, broker.BootstrapServers, LoopbackPorts.NextFree(), LoopbackPorts.NextFree(), LoopbackPorts.NextFree()));
 }
 
 try
@@ -102,12 +101,6 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
     Console.WriteLine($"Written {stem}.md and {stem}.json");
 }
 
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 static async Task WaitUntilReadyAsync(IEnumerable<SiloProcess> silos)
 {

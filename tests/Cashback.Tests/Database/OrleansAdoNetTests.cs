@@ -9,6 +9,7 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Cashback.Silo.LocalMode;
 
 namespace Cashback.Tests.Database;
 
@@ -98,7 +99,7 @@ public sealed class OrleansAdoNetTests(PostgresServerFixture postgres)
         // A session time zone far from UTC exposes any timestamp that loses its zone on the way in.
         var databaseName = new NpgsqlConnectionStringBuilder(database).Database;
         await Sql.ExecuteAsync(database, $"ALTER DATABASE {databaseName} SET timezone = 'Asia/Kathmandu'");
-        var gatewayPort = FreeTcpPort.Next();
+        var gatewayPort = LoopbackPorts.NextFree();
 
         using var silo = await StartSiloAsync(database, NewId(), adoNetClustering: true, gatewayPort);
         var whileRunning = await MembershipAsync(database);
@@ -124,8 +125,8 @@ public sealed class OrleansAdoNetTests(PostgresServerFixture postgres)
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
         {
-            var siloPort = FreeTcpPort.Next();
-            var proxyPort = gatewayPort ?? FreeTcpPort.Next();
+            var siloPort = LoopbackPorts.NextFree();
+            var proxyPort = gatewayPort ?? LoopbackPorts.NextFree();
             var clusterId = NewId();
             if (adoNetClustering)
             {

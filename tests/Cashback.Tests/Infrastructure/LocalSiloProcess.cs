@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Cashback.Silo.LocalMode;
 
 namespace Cashback.Tests.Infrastructure;
 
@@ -30,8 +31,8 @@ public sealed class LocalSiloProcess : IAsyncDisposable
     /// <param name="postgres">A database to use instead of a throw-away server of its own (quicker in tests).</param>
     public static LocalSiloProcess Start(string postgres)
     {
-        var httpPort = FreeTcpPort.Next();
-        var kafkaPort = FreeTcpPort.Next();
+        var httpPort = LoopbackPorts.NextFree();
+        var kafkaPort = LoopbackPorts.NextFree();
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -46,8 +47,8 @@ public sealed class LocalSiloProcess : IAsyncDisposable
                      $"--ConnectionStrings:Postgres={postgres}",
                      $"--LocalMode:KafkaPort={Port(kafkaPort)}",
                      $"--Orleans:ClusterId=browser-{Guid.NewGuid():N}",
-                     $"--Orleans:SiloPort={Port(FreeTcpPort.Next())}",
-                     $"--Orleans:GatewayPort={Port(FreeTcpPort.Next())}",
+                     $"--Orleans:SiloPort={Port(LoopbackPorts.NextFree())}",
+                     $"--Orleans:GatewayPort={Port(LoopbackPorts.NextFree())}",
                  })
         {
             startInfo.ArgumentList.Add(argument);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Cashback.Silo.LocalMode;
 
 namespace Cashback.Tests.Infrastructure;
 
@@ -23,8 +24,8 @@ public sealed class SiloApplicationFactory(
         builder.UseSetting("Kafka:SessionTimeout", "00:00:06");
         builder.UseSetting("Kafka:MaxRetryDelay", "00:00:01");
         builder.UseSetting("Orleans:ClusterId", clusterId ?? $"test-{Guid.NewGuid():N}");
-        builder.UseSetting("Orleans:SiloPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
-        builder.UseSetting("Orleans:GatewayPort", FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:SiloPort", LoopbackPorts.NextFree().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", LoopbackPorts.NextFree().ToString(CultureInfo.InvariantCulture));
         foreach (var (key, value) in TestTokens.Settings.Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);

@@ -45,8 +45,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public static SiloProcess Start(string name, string connectionString, string bootstrapServers, string clusterId)
     {
-        var siloPort = FreeTcpPort.Next();
-        var http = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}");
+        var siloPort = LoopbackPorts.NextFree();
+        var http = new Uri($"http://127.0.0.1:{LoopbackPorts.NextFree()}");
         var siloAssembly = typeof(Program).Assembly.Location;
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +65,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
                 ["Kafka__MaxInFlight"] = "200",
                 ["Orleans__ClusterId"] = clusterId,
                 ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-                ["Orleans__GatewayPort"] = FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Orleans__GatewayPort"] = LoopbackPorts.NextFree().ToString(CultureInfo.InvariantCulture),
                 ["Urls"] = http.ToString(),
                 ["LocalMode__ParentProcessId"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                 ["Logging__Console__FormatterName"] = "simple",
