@@ -13,6 +13,13 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Apply")]
     Task<TransactionOutcome> ApplyAsync(CardTransaction transaction, SourcePosition? source);
 
+    /// <summary>
+    /// Applies transactions of this account in the given order, each exactly once as <see cref="ApplyAsync"/> does,
+    /// and returns their outcomes in the same order. One call makes them durable together.
+    /// </summary>
+    [Alias("ApplyBatch")]
+    Task<TransactionOutcome[]> ApplyBatchAsync(SourcedTransaction[] transactions);
+
     /// <summary>The current balance, or null when the account never had a transaction.</summary>
     [Alias("GetBalance")]
     Task<AccountBalance?> GetBalanceAsync();

@@ -6,71 +6,69 @@ using Cashback.Grains.Notifications;
 using Cashback.Grains.Placement;
 using Cashback.Grains.Refunds;
 using Cashback.Grains.Rules;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Runtime;
 
 namespace Cashback.Grains.Accounts;
 
+/// <summary>
+/// One account. A transaction is committed by its audit row (SPEC §7), written together with the rows of other accounts
+/// in one database commit; the Orleans state (ADO.NET persistence) is a snapshot saved every
+/// <see cref="AccountOptions.SnapshotEvery"/> transactions and on deactivation. A reactivated grain loads the snapshot
+/// and replays the audit rows written after it, so a crash loses nothing that was acknowledged.
+/// </summary>
 [GrainType("cashback-account")]
 [PartitionAlignedPlacement]
-public sealed class AccountGrain(
+public sealed partial class AccountGrain(
     [PersistentState(AccountGrain.StateName, AccountGrain.StorageName)] IPersistentState<AccountState> state,
     IRuleSetProvider ruleSets,
     IAuditLog auditLog,
     ICashbackNotifier notifier,
     IOptions<AccountOptions> options,
-    TimeProvider timeProvider) : Grain, IAccountGrain
+    TimeProvider timeProvider,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
     /// <summary>Unique across grain types: ADO.NET rows are keyed by state name (dotnet/orleans#8746).</summary>
     public const string StateName = "cashback-account-state";
     public const string StorageName = "AccountStore";
 
     private readonly int _window = options.Value.IdempotencyWindow;
+    private readonly int _snapshotEvery = options.Value.SnapshotEvery;
+    private long _snapshotAt;
+    private bool _aheadOfJournal;
 
-    async Task<TransactionOutcome> IAccountGrain.ApplyAsync(CardTransaction transaction, SourcePosition? source)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (transaction.Type == TransactionType.Refund && transaction.OriginalTransactionId is null)
+        _snapshotAt = state.State.TransactionsProcessed;
+        foreach (var row in await auditLog.ReadAfterAsync(this.GetPrimaryKeyString(), _snapshotAt, cancellationToken))
         {
-            throw new ArgumentException($"Refund '{transaction.TransactionId}' does not name the purchase it refunds.", nameof(transaction));
+            Record(row.Transaction, row.Source, Judgement.Of(row), row.Outcome.ProcessedAt);
         }
-
-        var earlier = await FindEarlierOutcomeAsync(transaction.TransactionId);
-        if (earlier is not null)
-        {
-            // The state may have been written before a crash that lost the audit row: make sure it exists.
-            var capPeriod = state.State.RecentTransactions.Find(t => t.TransactionId == transaction.TransactionId)?.CapPeriod;
-            await auditLog.RecordAsync(new AuditRecord(transaction, earlier, source, capPeriod));
-            var duplicate = earlier with { WasDuplicate = true };
-            await NotifyIfOwedAsync(transaction, duplicate, source);
-            return duplicate;
-        }
-
-        var judgement = transaction.Type == TransactionType.Refund ? await JudgeRefundAsync(transaction) : JudgePurchase(transaction);
-        var outcome = Record(transaction, source, judgement);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The in-memory state is now ahead of storage (or the write's fate is unknown): start over from storage.
-            DeactivateOnIdle();
-            throw;
-        }
-
-        await auditLog.RecordAsync(new AuditRecord(transaction, outcome, source, judgement.CapPeriod));
-        await NotifyIfOwedAsync(transaction, outcome, source);
-        return outcome;
     }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_aheadOfJournal)
+        {
+            await SaveSnapshotAsync();
+        }
+    }
+
+    async Task<TransactionOutcome> IAccountGrain.ApplyAsync(CardTransaction transaction, SourcePosition? source) =>
+        (await ApplyAllAsync([new SourcedTransaction(transaction, source)]))[0];
+
+    Task<TransactionOutcome[]> IAccountGrain.ApplyBatchAsync(SourcedTransaction[] transactions) => ApplyAllAsync(transactions);
 
     Task<AccountBalance?> IAccountGrain.GetBalanceAsync()
     {
-        if (!state.RecordExists)
+        var current = state.State;
+        if (current.TransactionsProcessed == 0)
         {
             return Task.FromResult<AccountBalance?>(null);
         }
 
-        var current = state.State;
         return Task.FromResult<AccountBalance?>(new AccountBalance(
             this.GetPrimaryKeyString(),
             current.Balance,
@@ -78,6 +76,105 @@ public sealed class AccountGrain(
             current.LifetimeCashback,
             current.TransactionsProcessed,
             current.UpdatedAt));
+    }
+
+    private async Task<TransactionOutcome[]> ApplyAllAsync(SourcedTransaction[] transactions)
+    {
+        foreach (var (transaction, _) in transactions)
+        {
+            if (transaction.Type == TransactionType.Refund && transaction.OriginalTransactionId is null)
+            {
+                throw new ArgumentException($"Refund '{transaction.TransactionId}' does not name the purchase it refunds.", nameof(transactions));
+            }
+        }
+
+        if (_aheadOfJournal)
+        {
+            throw new InvalidOperationException("This activation of the account lost a journal write and is being replaced; retry.");
+        }
+
+        // Chunks no longer than the window: what a chunk judges stays in the window until its rows are committed, so
+        // a duplicate or a refund later in the same chunk finds it there rather than in rows not yet written.
+        var outcomes = new TransactionOutcome[transactions.Length];
+        for (var start = 0; start < transactions.Length; start += _window)
+        {
+            var chunk = transactions.AsSpan(start, Math.Min(_window, transactions.Length - start)).ToArray();
+            await ApplyChunkAsync(chunk, outcomes.AsMemory(start, chunk.Length));
+        }
+
+        if (state.State.TransactionsProcessed - _snapshotAt >= _snapshotEvery)
+        {
+            await SaveSnapshotAsync();
+        }
+
+        return outcomes;
+    }
+
+    private async Task ApplyChunkAsync(SourcedTransaction[] chunk, Memory<TransactionOutcome> outcomes)
+    {
+        var journal = new List<AuditRecord>(chunk.Length);
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var (transaction, source) = chunk[i];
+            var earlier = await FindEarlierOutcomeAsync(transaction.TransactionId);
+            if (earlier is not null)
+            {
+                outcomes.Span[i] = earlier with { WasDuplicate = true };
+                continue;
+            }
+
+            var judgement = transaction.Type == TransactionType.Refund
+                ? await JudgeRefundAsync(transaction)
+                : JudgePurchase(transaction);
+            var outcome = Record(transaction, source, judgement, timeProvider.GetUtcNow());
+            journal.Add(new AuditRecord(transaction, outcome, source, judgement.CapPeriod, state.State.TransactionsProcessed));
+            outcomes.Span[i] = outcome;
+        }
+
+        if (journal.Count > 0)
+        {
+            try
+            {
+                await auditLog.RecordAsync(journal);
+            }
+            catch
+            {
+                // The in-memory state is ahead of the journal (or the commit's fate is unknown): never snapshot it, and
+                // let a new activation start over from the snapshot and the rows that were committed.
+                _aheadOfJournal = true;
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            await NotifyIfOwedAsync(chunk[i].Transaction, outcomes.Span[i], chunk[i].Source);
+        }
+    }
+
+    private async Task SaveSnapshotAsync()
+    {
+        var applied = state.State.TransactionsProcessed;
+        if (applied == _snapshotAt)
+        {
+            return;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+            _snapshotAt = applied;
+        }
+        catch (Exception error)
+        {
+            // Nothing is lost: the audit rows hold every transaction since the last snapshot and are replayed on activation.
+            SnapshotNotSaved(logger, this.GetPrimaryKeyString(), error.Message);
+            if (error is InconsistentStateException)
+            {
+                DeactivateOnIdle();
+            }
+        }
     }
 
     // Live subscribers hear what cashback_events gets (SPEC §4), including the repeat owed for a redelivered message.
@@ -137,10 +234,9 @@ public sealed class AccountGrain(
         return recorded is null ? null : recorded with { AlreadyReversed = recorded.AlreadyReversed + reversedHere };
     }
 
-    private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, Judgement judgement)
+    private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, Judgement judgement, DateTimeOffset now)
     {
         var current = state.State;
-        var now = timeProvider.GetUtcNow();
 
         current.Balance += judgement.Cashback;
         if (judgement.Cashback > 0)
@@ -201,8 +297,15 @@ public sealed class AccountGrain(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of account {Account} not saved; its audit rows keep it: {Reason}")]
+    private static partial void SnapshotNotSaved(ILogger logger, string account, string reason);
+
     /// <summary>How a purchase or a refund changes the account, whichever judged it.</summary>
-    private sealed record Judgement(decimal Cashback, string Reason, string? RuleId, int RuleSetVersion, string? CapPeriod);
+    private sealed record Judgement(decimal Cashback, string Reason, string? RuleId, int RuleSetVersion, string? CapPeriod)
+    {
+        public static Judgement Of(AuditRecord recorded) => new(
+            recorded.Outcome.Cashback, recorded.Outcome.Reason, recorded.Outcome.RuleId, recorded.Outcome.RuleSetVersion, recorded.CapPeriod);
+    }
 
     private sealed class CapUsage(AccountState state) : IMonthlyCapUsage
     {

@@ -6,8 +6,14 @@ namespace Cashback.Grains.Audit;
 /// <summary>The audit trail of processed transactions in PostgreSQL; the permanent record behind every balance.</summary>
 public interface IAuditLog
 {
-    /// <summary>Records a processed transaction. Idempotent on (customer_id, transaction_id): the first record wins.</summary>
-    Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records processed transactions, all committed together. Idempotent on (customer_id, transaction_id): the first
+    /// record wins.
+    /// </summary>
+    Task RecordAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>The account's records numbered after <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAfterAsync(string customerId, long afterSequence, CancellationToken cancellationToken = default);
 
     /// <summary>The recorded outcome of a transaction, or null when it was never processed.</summary>
     Task<TransactionOutcome?> FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken = default);

@@ -8,24 +8,37 @@ using NpgsqlTypes;
 namespace Cashback.Grains.Audit;
 
 /// <summary>
-/// The audit trail in the <c>cashback_transactions</c> table (SPEC §7). Records from all grains of the silo are
-/// coalesced into batches written in one round trip each; every caller's task completes only once its row is committed.
+/// The audit trail in the <c>cashback_transactions</c> table (SPEC §7), which is also the accounts' journal. Records
+/// from all grains of the silo are coalesced into batches written in one round trip and one commit each; every
+/// caller's task completes only once its rows are committed. Reads of reactivating accounts are coalesced the same way.
 /// </summary>
 public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
 {
-    private const int MaxBatchSize = 512;
+    private const int MaxBatchSize = 1_024;
     private const int Writers = 2;
+    private const int MaxAccountsPerRead = 256;
 
     private const string InsertSql = """
         INSERT INTO cashback_transactions (
             customer_id, transaction_id, type, original_transaction_id, amount, currency, merchant_id,
             transaction_timestamp, transaction_utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version,
-            balance_after, kafka_topic, kafka_partition, kafka_offset, processed_at, cap_period)
+            balance_after, kafka_topic, kafka_partition, kafka_offset, processed_at, cap_period, account_sequence)
         SELECT * FROM unnest(
             $1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::text[], $7::text[],
             $8::timestamptz[], $9::int[], $10::bool[], $11::numeric[], $12::text[], $13::text[], $14::int[],
-            $15::numeric[], $16::text[], $17::int[], $18::bigint[], $19::timestamptz[], $20::text[])
+            $15::numeric[], $16::text[], $17::int[], $18::bigint[], $19::timestamptz[], $20::text[], $21::bigint[])
         ON CONFLICT (customer_id, transaction_id) DO NOTHING
+        """;
+
+    private const string ReadAfterSql = """
+        SELECT t.customer_id, t.transaction_id, t.type, t.original_transaction_id, t.amount, t.currency, t.merchant_id,
+               t.transaction_timestamp, t.transaction_utc_offset_minutes, t.cashback, t.reason, t.rule_id,
+               t.rule_set_version, t.balance_after, t.processed_at, t.kafka_topic, t.kafka_partition, t.kafka_offset,
+               t.cap_period, t.account_sequence
+        FROM unnest($1::text[], $2::bigint[]) AS wanted(customer_id, after_sequence)
+        JOIN cashback_transactions t
+          ON t.customer_id = wanted.customer_id AND t.account_sequence > wanted.after_sequence
+        ORDER BY t.customer_id, t.account_sequence
         """;
 
     private const string FindSql = """
@@ -45,24 +58,36 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<PendingRecord> _pending = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Task[] _writers;
+    private readonly Channel<PendingRecords> _pending = Channel.CreateUnbounded<PendingRecords>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task[] _workers;
 
     public PostgresAuditLog(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync))];
+        _workers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync)), Task.Run(ReadBatchesAsync)];
     }
 
-    Task IAuditLog.RecordAsync(AuditRecord record, CancellationToken cancellationToken)
+    Task IAuditLog.RecordAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
-        var pending = new PendingRecord(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingRecords(records, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(PostgresAuditLog));
         }
 
         return pending.Written.Task.WaitAsync(cancellationToken);
+    }
+
+    Task<IReadOnlyList<AuditRecord>> IAuditLog.ReadAfterAsync(string customerId, long afterSequence, CancellationToken cancellationToken)
+    {
+        var pending = new PendingRead(customerId, afterSequence, new TaskCompletionSource<IReadOnlyList<AuditRecord>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_reads.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgresAuditLog));
+        }
+
+        return pending.Read.Task.WaitAsync(cancellationToken);
     }
 
     async Task<TransactionOutcome?> IAuditLog.FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken)
@@ -115,38 +140,121 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        _reads.Writer.TryComplete();
+        await Task.WhenAll(_workers);
     }
 
     private async Task WriteBatchesAsync()
     {
-        var batch = new List<PendingRecord>(MaxBatchSize);
+        var batch = new List<PendingRecords>();
+        var records = new List<AuditRecord>(MaxBatchSize);
         var reader = _pending.Reader;
         while (await reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatchSize && reader.TryRead(out var next))
+            while (records.Count < MaxBatchSize && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                records.AddRange(next.Records);
+            }
+
+            try
+            {
+                await InsertAsync(records);
+                batch.ForEach(p => p.Written.TrySetResult());
+            }
+            catch (Exception error)
+            {
+                // Each caller retries its own records; the insert is idempotent.
+                batch.ForEach(p => p.Written.TrySetException(error));
+            }
+
+            batch.Clear();
+            records.Clear();
+        }
+    }
+
+    private async Task ReadBatchesAsync()
+    {
+        var batch = new List<PendingRead>(MaxAccountsPerRead);
+        var reader = _reads.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxAccountsPerRead && reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
 
             try
             {
-                await InsertAsync(batch);
-                batch.ForEach(p => p.Written.TrySetResult());
+                var found = await ReadAfterAsync(batch);
+                foreach (var read in batch)
+                {
+                    IReadOnlyList<AuditRecord> records = found.TryGetValue(read.CustomerId, out var rows)
+                        ? rows.FindAll(r => r.AccountSequence > read.AfterSequence)
+                        : [];
+                    read.Read.TrySetResult(records);
+                }
             }
             catch (Exception error)
             {
-                // Each caller retries its own record; the insert is idempotent.
-                batch.ForEach(p => p.Written.TrySetException(error));
+                batch.ForEach(p => p.Read.TrySetException(error));
             }
 
             batch.Clear();
         }
     }
 
-    private async Task InsertAsync(List<PendingRecord> batch)
+    private async Task<Dictionary<string, List<AuditRecord>>> ReadAfterAsync(List<PendingRead> batch)
     {
-        var records = batch.ConvertAll(p => p.Record);
+        // One account may be asked for twice in a batch: read from the earlier position, each caller filters.
+        var wanted = batch.GroupBy(r => r.CustomerId, StringComparer.Ordinal).Select(g => (Customer: g.Key, After: g.Min(r => r.AfterSequence))).ToList();
+        await using var command = _dataSource.CreateCommand(ReadAfterSql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. wanted.Select(w => w.Customer)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. wanted.Select(w => w.After)] });
+        var found = new Dictionary<string, List<AuditRecord>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var record = ReadRecord(reader);
+            if (!found.TryGetValue(record.Transaction.CustomerId, out var rows))
+            {
+                found[record.Transaction.CustomerId] = rows = [];
+            }
+
+            rows.Add(record);
+        }
+
+        return found;
+    }
+
+    private static AuditRecord ReadRecord(NpgsqlDataReader reader)
+    {
+        var offset = TimeSpan.FromMinutes(reader.GetInt32(8));
+        var transaction = new CardTransaction(
+            TransactionId: reader.GetString(1),
+            CustomerId: reader.GetString(0),
+            Amount: reader.GetDecimal(4),
+            Timestamp: new DateTimeOffset(reader.GetDateTime(7), TimeSpan.Zero).ToOffset(offset),
+            MerchantId: reader.GetString(6),
+            Currency: reader.GetString(5),
+            Type: reader.GetString(2) == "refund" ? TransactionType.Refund : TransactionType.Purchase,
+            OriginalTransactionId: reader.IsDBNull(3) ? null : reader.GetString(3));
+        var source = reader.IsDBNull(15) ? null : new SourcePosition(reader.GetString(15), reader.GetInt32(16), reader.GetInt64(17));
+        var outcome = new TransactionOutcome(
+            transaction.TransactionId,
+            Cashback: reader.GetDecimal(9),
+            Reason: reader.GetString(10),
+            RuleId: reader.IsDBNull(11) ? null : reader.GetString(11),
+            RuleSetVersion: reader.GetInt32(12),
+            Balance: reader.GetDecimal(13),
+            ProcessedAt: new DateTimeOffset(reader.GetDateTime(14), TimeSpan.Zero),
+            WasDuplicate: false,
+            source);
+        return new AuditRecord(transaction, outcome, source, reader.IsDBNull(18) ? null : reader.GetString(18), reader.GetInt64(19));
+    }
+
+    private async Task InsertAsync(List<AuditRecord> records)
+    {
         await using var command = _dataSource.CreateCommand(InsertSql);
         var parameters = command.Parameters;
         parameters.Add(Array(records, r => r.Transaction.CustomerId));
@@ -169,6 +277,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         parameters.Add(Array(records, r => r.Source?.Offset));
         parameters.Add(Array(records, r => r.Outcome.ProcessedAt.UtcDateTime, NpgsqlDbType.TimestampTz));
         parameters.Add(Array(records, r => r.CapPeriod));
+        parameters.Add(Array(records, r => r.AccountSequence));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -183,5 +292,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         return parameter;
     }
 
-    private sealed record PendingRecord(AuditRecord Record, TaskCompletionSource Written);
+    private sealed record PendingRecords(IReadOnlyList<AuditRecord> Records, TaskCompletionSource Written);
+
+    private sealed record PendingRead(string CustomerId, long AfterSequence, TaskCompletionSource<IReadOnlyList<AuditRecord>> Read);
 }

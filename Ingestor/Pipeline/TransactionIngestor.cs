@@ -33,7 +33,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private readonly IPartitionAssignmentObserver[] _observers;
     private readonly IHandoverOffsets _handoverOffsets;
     private readonly ConcurrentDictionary<TopicPartition, Offset> _stored = new();
-    private readonly AccountSequencer _sequencer = new();
+    private readonly AccountBatches<AcceptedMessage> _accounts;
     private readonly CancellationTokenSource _abort = new();
     private readonly Queue<ConsumeResult<byte[], byte[]>> _backlog = new();
     private SemaphoreSlim? _slots;
@@ -58,6 +58,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         _observers = [.. observers];
         _handoverOffsets = handoverOffsets;
         _watermarks = new PartitionWatermarks(StoreOffset);
+        _accounts = new AccountBatches<AcceptedMessage>(ApplyAsync);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -156,30 +157,65 @@ public sealed partial class TransactionIngestor : BackgroundService
     {
         _watermarks.Start(message.TopicPartitionOffset);
         var parsed = TransactionParser.Parse(message.Message.Key, message.Message.Value);
-        var work = parsed.IsValid
-            ? _sequencer.Enqueue(parsed.Transaction.CustomerId, () => ApplyAsync(message, parsed.Transaction, retry))
-            : DeadLetterAsync(message, parsed.Error, retry);
-        if (!parsed.IsValid)
+        if (parsed.IsValid)
         {
-            DeadLettered(_logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
+            _accounts.Enqueue(parsed.Transaction.CustomerId, new AcceptedMessage(message, parsed.Transaction, retry));
+            return;
         }
 
-        _ = work.ContinueWith(done => Finish(message, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        DeadLettered(_logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
+        _ = DeadLetterAsync(message, parsed.Error, retry).ContinueWith(
+            done => Finish(message, done.IsCompletedSuccessfully), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task ApplyAsync(ConsumeResult<byte[], byte[]> message, CardTransaction transaction, ResiliencePipeline retry)
+    /// <summary>
+    /// Applies one account's batch in one grain call, then publishes the events owed, in order, and only then lets the
+    /// offsets of the batch be stored.
+    /// </summary>
+    private async Task ApplyAsync(IReadOnlyList<AcceptedMessage> batch)
     {
-        var source = new SourcePosition(message.Topic, message.Partition.Value, message.Offset.Value);
-        var account = _grains.GetGrain<IAccountGrain>(transaction.CustomerId);
-        IngestorCallContext.Describe(message.Partition.Value);
-        var outcome = await retry.ExecuteAsync(
-            async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyAsync(transaction, source)), _abort.Token);
-        if (outcome.OwesEventFor(source))
+        var succeeded = false;
+        try
         {
-            await retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token);
-        }
+            var first = batch[0];
+            var retry = first.Retry;
+            var account = _grains.GetGrain<IAccountGrain>(first.Transaction.CustomerId);
+            SourcedTransaction[] transactions = [.. batch.Select(m => new SourcedTransaction(m.Transaction, m.Source))];
+            IngestorCallContext.Describe(first.Message.Partition.Value);
+            var outcomes = await retry.ExecuteAsync(
+                async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyBatchAsync(transactions)), _abort.Token);
 
-        _metrics.RecordOutcome(outcome, transaction.Currency);
+            List<Task> publishing = [];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (transaction, outcome) = (transactions[i].Transaction, outcomes[i]);
+                if (outcome.OwesEventFor(transactions[i].Source))
+                {
+                    publishing.Add(retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token).AsTask());
+                }
+
+                _metrics.RecordOutcome(outcome, transaction.Currency);
+            }
+
+            await Task.WhenAll(publishing);
+            succeeded = true;
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+        }
+        catch (Exception error)
+        {
+            // Not retried (retries only end when the ingestor stops): the offsets stay before this batch, so the
+            // partition's next consumer applies it again.
+            BatchFailed(_logger, batch[0].Transaction.CustomerId, error);
+        }
+        finally
+        {
+            foreach (var accepted in batch)
+            {
+                Finish(accepted.Message, succeeded);
+            }
+        }
     }
 
     private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> message, ParseError error, ResiliencePipeline retry)
@@ -188,11 +224,11 @@ public sealed partial class TransactionIngestor : BackgroundService
         _metrics.RecordDeadLetter(error.Code);
     }
 
-    private void Finish(ConsumeResult<byte[], byte[]> message, Task work)
+    private void Finish(ConsumeResult<byte[], byte[]> message, bool succeeded)
     {
         try
         {
-            if (work.IsCompletedSuccessfully)
+            if (succeeded)
             {
                 _watermarks.Complete(message.TopicPartitionOffset);
             }
@@ -403,6 +439,9 @@ public sealed partial class TransactionIngestor : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-lettered {Position}: {Error} ({Detail})")]
     private static partial void DeadLettered(ILogger logger, string position, string error, string detail);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Transactions of account {Account} failed and stay unacknowledged")]
+    private static partial void BatchFailed(ILogger logger, string account, Exception error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retry {Attempt} in {Delay} after: {Reason}")]
     private static partial void RetryingAfterFailure(ILogger logger, int attempt, TimeSpan delay, string? reason);
 
@@ -432,4 +471,10 @@ public sealed partial class TransactionIngestor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Fatal Kafka error, the ingestor stops: {Reason}")]
     private static partial void FatalKafkaError(ILogger logger, string reason);
+
+    /// <summary>A parsed message waiting for its account's next batch.</summary>
+    private sealed record AcceptedMessage(ConsumeResult<byte[], byte[]> Message, CardTransaction Transaction, ResiliencePipeline Retry)
+    {
+        public SourcePosition Source { get; } = new(Message.Topic, Message.Partition.Value, Message.Offset.Value);
+    }
 }

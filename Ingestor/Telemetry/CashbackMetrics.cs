@@ -36,7 +36,7 @@ public sealed class CashbackMetrics
             "cashback.dead_letters", "{message}", "Messages sent to the dead-letter topic, by error code.");
         _grainWriteDuration = meter.CreateHistogram(
             "cashback.grain.write.duration", "s",
-            "Time for an account grain to apply one transaction durably (state write and audit row), as the ingestor waits for it.",
+            "Time for an account grain to apply one batch of its transactions durably (their audit rows committed), as the ingestor waits for it.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         meter.CreateObservableGauge(
             "cashback.consumer.lag", ObserveLag, "{message}",

@@ -80,7 +80,7 @@ public sealed class CashbackReplayTests(PostgresServerFixture postgres)
             var transaction = new CardTransaction(id, "acct", amount, Start, "MerchantX", "USD", type, type == TransactionType.Refund ? "p1" : null);
             var outcome = new TransactionOutcome(id, cashback, cashback == 0 ? "below_minimum_amount" : "earned", cashback == 0 ? null : "merchant-x-friday",
                 1, balance, Start.AddMinutes(++minute), WasDuplicate: false, Source: null);
-            await log.RecordAsync(new AuditRecord(transaction, outcome, null, CapPeriod: null));
+            await log.RecordAsync([new AuditRecord(transaction, outcome, null, CapPeriod: null)]);
         }
 
         return new AuditHistory(dataSource);

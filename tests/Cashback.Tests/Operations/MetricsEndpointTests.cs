@@ -40,7 +40,7 @@ public sealed partial class MetricsEndpointTests(SecuredSiloFixture silo)
         Assert.True(Value(scrape, "cashback_credited_total", "currency=\"USD\"") >= 2.00);
         Assert.True(Value(scrape, "cashback_dead_letters_total", "error=\"invalid_json\"") >= 1);
         Assert.NotNull(Value(scrape, "cashback_consumer_lag", "topic=\"transactions\""));
-        Assert.True(Value(scrape, "cashback_grain_write_duration_seconds_count", "") >= 3);
+        Assert.True(Value(scrape, "cashback_grain_write_duration_seconds_count", "") >= 1); // one call per batch: the three may share one
         Assert.Contains("cashback_grain_write_duration_seconds_bucket{", scrape, StringComparison.Ordinal);
         Assert.Contains("\norleans_", scrape, StringComparison.Ordinal);
     }

@@ -18,10 +18,10 @@ public sealed class AuditOriginalLookupTests(PostgresServerFixture postgres)
         await using var dataSource = NpgsqlDataSource.Create(database);
         await using var log = new PostgresAuditLog(dataSource);
         IAuditLog audit = log;
-        await audit.RecordAsync(new AuditRecord(Purchase("p-1", "123", 50m), Outcome("p-1", 5.00m, "earned", "boost", 5.00m), null, "2023-04"));
-        await audit.RecordAsync(new AuditRecord(Refund("r-1", "123", 10m, "p-1"), Outcome("r-1", -1.00m, "reversed", "boost", 4.00m), null, "2023-04"));
-        await audit.RecordAsync(new AuditRecord(Refund("r-2", "123", 20m, "p-1"), Outcome("r-2", -2.00m, "reversed", "boost", 2.00m), null, "2023-04"));
-        await audit.RecordAsync(new AuditRecord(Refund("r-3", "456", 20m, "p-1"), Outcome("r-3", 0m, "refund_of_unknown_purchase", null, 0m), null, null));
+        await audit.RecordAsync([new AuditRecord(Purchase("p-1", "123", 50m), Outcome("p-1", 5.00m, "earned", "boost", 5.00m), null, "2023-04")]);
+        await audit.RecordAsync([new AuditRecord(Refund("r-1", "123", 10m, "p-1"), Outcome("r-1", -1.00m, "reversed", "boost", 4.00m), null, "2023-04")]);
+        await audit.RecordAsync([new AuditRecord(Refund("r-2", "123", 20m, "p-1"), Outcome("r-2", -2.00m, "reversed", "boost", 2.00m), null, "2023-04")]);
+        await audit.RecordAsync([new AuditRecord(Refund("r-3", "456", 20m, "p-1"), Outcome("r-3", 0m, "refund_of_unknown_purchase", null, 0m), null, null)]);
 
         var all = await audit.FindOriginalAsync("123", "p-1", []);
         var withoutR2 = await audit.FindOriginalAsync("123", "p-1", ["r-2"]);
