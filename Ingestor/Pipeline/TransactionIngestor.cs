@@ -23,6 +23,9 @@ namespace Cashback.Ingestor.Pipeline;
 /// </summary>
 public sealed partial class TransactionIngestor : BackgroundService
 {
+    /// <summary>How long a full in-flight window may last before consumption pauses.</summary>
+    private static readonly TimeSpan SaturationBeforePause = TimeSpan.FromSeconds(1);
+
     private readonly IGrainFactory _grains;
     private readonly KafkaClients _clients;
     private readonly KafkaPublisher _publisher;
@@ -124,13 +127,15 @@ public sealed partial class TransactionIngestor : BackgroundService
     }
 
     /// <summary>
-    /// Back-pressure: with the in-flight limit reached, pause fetching but keep polling so the group does not consider
-    /// this consumer dead while PostgreSQL or Kafka is down. A message still delivered meanwhile (e.g. from a partition
-    /// assigned during the pause) waits in the backlog, in order.
+    /// Back-pressure. A full in-flight window usually frees a slot within milliseconds: wait for it without polling,
+    /// which keeps the messages librdkafka prefetched (pausing would drop them and fetch them again). If the window
+    /// stays full (PostgreSQL or Kafka down), pause fetching but keep polling so the group does not consider this
+    /// consumer dead. A message still delivered meanwhile (e.g. from a partition assigned during the pause) waits in
+    /// the backlog, in order.
     /// </summary>
     private void WaitForSlot(IConsumer<byte[], byte[]> consumer, CancellationToken stoppingToken)
     {
-        if (_slots!.Wait(0, CancellationToken.None))
+        if (_slots!.Wait(SaturationBeforePause, stoppingToken))
         {
             return;
         }
