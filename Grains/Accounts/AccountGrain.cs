@@ -93,13 +93,30 @@ public sealed partial class AccountGrain(
             throw new InvalidOperationException("This activation of the account lost a journal write and is being replaced; retry.");
         }
 
-        // Chunks no longer than the window: what a chunk judges stays in the window until its rows are committed, so
-        // a duplicate or a refund later in the same chunk finds it there rather than in rows not yet written.
         var outcomes = new TransactionOutcome[transactions.Length];
-        for (var start = 0; start < transactions.Length; start += _window)
+        var uncommitted = new UncommittedRows();
+        for (var i = 0; i < transactions.Length; i++)
         {
-            var chunk = transactions.AsSpan(start, Math.Min(_window, transactions.Length - start)).ToArray();
-            await ApplyChunkAsync(chunk, outcomes.AsMemory(start, chunk.Length));
+            var (transaction, source) = transactions[i];
+            var earlier = uncommitted.Find(transaction.TransactionId)?.Outcome ?? await FindEarlierOutcomeAsync(transaction.TransactionId);
+            if (earlier is not null)
+            {
+                outcomes[i] = earlier with { WasDuplicate = true };
+                continue;
+            }
+
+            var judgement = transaction.Type == TransactionType.Refund
+                ? await JudgeRefundAsync(transaction, uncommitted)
+                : JudgePurchase(transaction);
+            var outcome = Record(transaction, source, judgement, timeProvider.GetUtcNow());
+            uncommitted.Add(new AuditRecord(transaction, outcome, source, judgement.CapPeriod, state.State.TransactionsProcessed));
+            outcomes[i] = outcome;
+        }
+
+        await CommitAsync(uncommitted.Rows);
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            await NotifyIfOwedAsync(transactions[i].Transaction, outcomes[i], transactions[i].Source);
         }
 
         if (state.State.TransactionsProcessed - _snapshotAt >= _snapshotEvery)
@@ -110,46 +127,24 @@ public sealed partial class AccountGrain(
         return outcomes;
     }
 
-    private async Task ApplyChunkAsync(SourcedTransaction[] chunk, Memory<TransactionOutcome> outcomes)
+    private async Task CommitAsync(IReadOnlyList<AuditRecord> rows)
     {
-        var journal = new List<AuditRecord>(chunk.Length);
-        for (var i = 0; i < chunk.Length; i++)
+        if (rows.Count == 0)
         {
-            var (transaction, source) = chunk[i];
-            var earlier = await FindEarlierOutcomeAsync(transaction.TransactionId);
-            if (earlier is not null)
-            {
-                outcomes.Span[i] = earlier with { WasDuplicate = true };
-                continue;
-            }
-
-            var judgement = transaction.Type == TransactionType.Refund
-                ? await JudgeRefundAsync(transaction)
-                : JudgePurchase(transaction);
-            var outcome = Record(transaction, source, judgement, timeProvider.GetUtcNow());
-            journal.Add(new AuditRecord(transaction, outcome, source, judgement.CapPeriod, state.State.TransactionsProcessed));
-            outcomes.Span[i] = outcome;
+            return;
         }
 
-        if (journal.Count > 0)
+        try
         {
-            try
-            {
-                await auditLog.RecordAsync(journal);
-            }
-            catch
-            {
-                // The in-memory state is ahead of the journal (or the commit's fate is unknown): never snapshot it, and
-                // let a new activation start over from the snapshot and the rows that were committed.
-                _aheadOfJournal = true;
-                DeactivateOnIdle();
-                throw;
-            }
+            await auditLog.RecordAsync(rows);
         }
-
-        for (var i = 0; i < chunk.Length; i++)
+        catch
         {
-            await NotifyIfOwedAsync(chunk[i].Transaction, outcomes.Span[i], chunk[i].Source);
+            // The in-memory state is ahead of the journal (or the commit's fate is unknown): never snapshot it, and
+            // let a new activation start over from the snapshot and the rows that were committed.
+            _aheadOfJournal = true;
+            DeactivateOnIdle();
+            throw;
         }
     }
 
@@ -201,26 +196,34 @@ public sealed partial class AccountGrain(
         return new Judgement(decision.Cashback, decision.Reason, decision.RuleId, ruleSet.Version, decision.CapPeriod);
     }
 
-    private async Task<Judgement> JudgeRefundAsync(CardTransaction refund)
+    private async Task<Judgement> JudgeRefundAsync(CardTransaction refund, UncommittedRows uncommitted)
     {
-        var original = await FindOriginalAsync(refund.OriginalTransactionId!);
+        var original = await FindOriginalAsync(refund.OriginalTransactionId!, uncommitted);
         var decision = RefundEvaluator.Evaluate(refund, original);
         return new Judgement(
             decision.Cashback, decision.Reason, decision.RuleId, decision.RuleSetVersion ?? ruleSets.Current.Version, decision.CapPeriod);
     }
 
-    private async Task<OriginalTransaction?> FindOriginalAsync(string transactionId)
+    private async Task<OriginalTransaction?> FindOriginalAsync(string transactionId, UncommittedRows uncommitted)
     {
         var recent = state.State.RecentTransactions;
         var refundsOfIt = recent.FindAll(t => t.Type == TransactionType.Refund && t.OriginalTransactionId == transactionId);
-        var reversedHere = -refundsOfIt.Sum(t => t.Cashback);
 
         var kept = recent.Find(t => t.TransactionId == transactionId);
         if (kept is not null)
         {
             // Whatever followed it is in the window too, so are all the refunds that reversed any of its cashback.
             return new OriginalTransaction(
-                kept.Type, kept.Amount, kept.Currency, kept.Cashback, kept.RuleId, kept.RuleSetVersion, kept.CapPeriod, reversedHere);
+                kept.Type, kept.Amount, kept.Currency, kept.Cashback, kept.RuleId, kept.RuleSetVersion, kept.CapPeriod, -refundsOfIt.Sum(t => t.Cashback));
+        }
+
+        var pendingRefunds = uncommitted.RefundsOf(transactionId);
+        if (uncommitted.Find(transactionId) is { } pending)
+        {
+            // Applied earlier in this call and already out of the window: its refunds can only be in this call too.
+            return new OriginalTransaction(
+                pending.Transaction.Type, pending.Transaction.Amount, pending.Transaction.Currency, pending.Outcome.Cashback,
+                pending.Outcome.RuleId, pending.Outcome.RuleSetVersion, pending.CapPeriod, -pendingRefunds.Sum(r => r.Outcome.Cashback));
         }
 
         if (state.State.TransactionsProcessed <= recent.Count)
@@ -229,9 +232,11 @@ public sealed partial class AccountGrain(
         }
 
         // Older than the window: the audit table is the record. The rows of the refunds counted here may not be written yet.
-        var recorded = await auditLog.FindOriginalAsync(
-            this.GetPrimaryKeyString(), transactionId, [.. refundsOfIt.Select(t => t.TransactionId)]);
-        return recorded is null ? null : recorded with { AlreadyReversed = recorded.AlreadyReversed + reversedHere };
+        var counted = refundsOfIt.Select(t => (t.TransactionId, t.Cashback))
+            .Union(pendingRefunds.Select(r => (r.Transaction.TransactionId, r.Outcome.Cashback)))
+            .ToList();
+        var recorded = await auditLog.FindOriginalAsync(this.GetPrimaryKeyString(), transactionId, [.. counted.Select(c => c.TransactionId)]);
+        return recorded is null ? null : recorded with { AlreadyReversed = recorded.AlreadyReversed - counted.Sum(c => c.Cashback) };
     }
 
     private TransactionOutcome Record(CardTransaction transaction, SourcePosition? source, Judgement judgement, DateTimeOffset now)
@@ -305,6 +310,29 @@ public sealed partial class AccountGrain(
     {
         public static Judgement Of(AuditRecord recorded) => new(
             recorded.Outcome.Cashback, recorded.Outcome.Reason, recorded.Outcome.RuleId, recorded.Outcome.RuleSetVersion, recorded.CapPeriod);
+    }
+
+    /// <summary>
+    /// The rows of one call, applied in memory and not committed yet. A busy account's call can outgrow the window of
+    /// recent transactions; duplicates and refunds later in the call find what fell out of it here.
+    /// </summary>
+    private sealed class UncommittedRows
+    {
+        private readonly List<AuditRecord> _rows = [];
+        private readonly Dictionary<string, AuditRecord> _byTransactionId = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<AuditRecord> Rows => _rows;
+
+        public void Add(AuditRecord row)
+        {
+            _rows.Add(row);
+            _byTransactionId[row.Transaction.TransactionId] = row;
+        }
+
+        public AuditRecord? Find(string transactionId) => _byTransactionId.GetValueOrDefault(transactionId);
+
+        public List<AuditRecord> RefundsOf(string transactionId) =>
+            _rows.FindAll(r => r.Transaction.Type == TransactionType.Refund && r.Transaction.OriginalTransactionId == transactionId);
     }
 
     private sealed class CapUsage(AccountState state) : IMonthlyCapUsage

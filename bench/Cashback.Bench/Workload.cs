@@ -5,7 +5,8 @@ namespace Cashback.Bench;
 
 /// <summary>
 /// Transactions that all earn the seed rule's cashback (≥ 15 USD at MerchantX on a Friday), so every one of them
-/// yields exactly one event; accounts drawn uniformly or from a Zipf distribution (s = 1, a few very hot accounts).
+/// yields exactly one event; accounts drawn uniformly or from a Zipf distribution (s = 1, a few very hot accounts), or
+/// <c>each-once</c>: every account in turn, so that each transaction is an account's first (a grain activation).
 /// </summary>
 public sealed class Workload(Ledger ledger, int accounts, string distribution, int seed)
 {
@@ -13,6 +14,7 @@ public sealed class Workload(Ledger ledger, int accounts, string distribution, i
 
     private readonly Random _random = new(seed);
     private readonly double[]? _zipfCumulative = distribution == "zipf" ? ZipfCumulative(accounts) : null;
+    private int _nextInTurn;
 
     public (byte[] Key, byte[] Value) Next(string transactionId)
     {
@@ -26,6 +28,11 @@ public sealed class Workload(Ledger ledger, int accounts, string distribution, i
 
     private int NextAccount()
     {
+        if (distribution == "each-once")
+        {
+            return _nextInTurn++ % accounts;
+        }
+
         if (_zipfCumulative is null)
         {
             return _random.Next(accounts);

@@ -42,30 +42,32 @@ public sealed class AccountJournalTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task a_batch_applies_in_order_and_sees_its_own_duplicates_and_refunds_across_chunks()
+    public async Task a_batch_longer_than_the_window_finds_its_own_duplicates_and_refunded_purchases()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
-        var settings = new Dictionary<string, string?> { ["Accounts:IdempotencyWindow"] = "2" }; // chunks of two
+        var settings = new Dictionary<string, string?> { ["Accounts:IdempotencyWindow"] = "2" }; // p1 leaves it at once
         await using var cluster = await AccountTestCluster.StartAsync(database, settings);
         var account = cluster.Grains.GetGrain<IAccountGrain>("batch");
         SourcedTransaction[] batch =
         [
             new(TestTransactions.Purchase("p1", "batch", 20m), new SourcePosition("transactions", 0, 1)),
             new(TestTransactions.Purchase("p2", "batch", 14m), new SourcePosition("transactions", 0, 2)),
-            new(TestTransactions.Purchase("p1", "batch", 20m), new SourcePosition("transactions", 0, 3)),
-            new(TestTransactions.Refund("r1", "batch", 10m, "p1"), new SourcePosition("transactions", 0, 4)),
-            new(TestTransactions.Purchase("p3", "batch", 30m), new SourcePosition("transactions", 0, 5)),
+            new(TestTransactions.Purchase("p3", "batch", 30m), new SourcePosition("transactions", 0, 3)),
+            new(TestTransactions.Purchase("p1", "batch", 20m), new SourcePosition("transactions", 0, 4)),
+            new(TestTransactions.Refund("r1", "batch", 10m, "p1"), new SourcePosition("transactions", 0, 5)),
+            new(TestTransactions.Refund("r2", "batch", 10m, "p1"), new SourcePosition("transactions", 0, 6)),
+            new(TestTransactions.Refund("r3", "batch", 5m, "p1"), new SourcePosition("transactions", 0, 7)),
         ];
 
         var outcomes = await account.ApplyBatchAsync(batch);
 
-        Assert.Equal(["p1", "p2", "p1", "r1", "p3"], outcomes.Select(o => o.TransactionId));
-        Assert.Equal([2.00m, 0m, 2.00m, -1.00m, 3.00m], outcomes.Select(o => o.Cashback));
-        Assert.Equal([false, false, true, false, false], outcomes.Select(o => o.WasDuplicate));
-        Assert.Equal([2.00m, 2.00m, 2.00m, 1.00m, 4.00m], outcomes.Select(o => o.Balance));
-        Assert.Equal([1L, 2L, 3L, 4L], await SequencesAsync(database, "batch"));
-        Assert.Equal(4.00m, await AuditSumAsync(database, "batch"));
-        Assert.Equal(4, (await account.GetBalanceAsync())!.TransactionsProcessed);
+        Assert.Equal(["p1", "p2", "p3", "p1", "r1", "r2", "r3"], outcomes.Select(o => o.TransactionId));
+        Assert.Equal([2.00m, 0m, 3.00m, 2.00m, -1.00m, -1.00m, 0m], outcomes.Select(o => o.Cashback));
+        Assert.Equal([false, false, false, true, false, false, false], outcomes.Select(o => o.WasDuplicate));
+        Assert.Equal([2.00m, 2.00m, 5.00m, 2.00m, 4.00m, 3.00m, 3.00m], outcomes.Select(o => o.Balance));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], await SequencesAsync(database, "batch"));
+        Assert.Equal(3.00m, await AuditSumAsync(database, "batch"));
+        Assert.Equal(6, (await account.GetBalanceAsync())!.TransactionsProcessed);
     }
 
     [Fact]
