@@ -28,6 +28,8 @@ public static class SiloHostingExtensions
                 options.ClusterId = siloOptions.ClusterId;
                 options.ServiceId = siloOptions.ServiceId;
             });
+            // Idle collection and, when enabled, activation shedding under memory pressure (Orleans:GrainCollection:*).
+            silo.Services.Configure<GrainCollectionOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:GrainCollection"));
             silo.ConfigureEndpoints(
                 AdvertisedAddress.Resolve(siloOptions.AdvertisedAddress),
                 siloOptions.SiloPort,

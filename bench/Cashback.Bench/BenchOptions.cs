@@ -14,7 +14,16 @@ public sealed record BenchOptions
     public string Distributions { get; init; } = "uniform,zipf";
     public string Output { get; init; } = "bench/results";
 
-    public IReadOnlyList<string> DistributionList => Distributions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Extra silo configuration, <c>Key=Value</c> pairs separated by <c>;</c>.</summary>
+    public string SiloSettings { get; init; } = "";
+
+    /// <summary>The silos' GC heap hard limit in MiB (0: none), as a container memory limit would set it.</summary>
+    public int SiloHeapLimitMib { get; init; }
+
+    public IReadOnlyList<string> DistributionList =>
+        [.. Distributions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(d => d != "none")];
+
+    public IReadOnlyList<string> SiloSettingList => SiloSettings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -32,6 +41,8 @@ public sealed record BenchOptions
                 "floor-rows" => options with { FloorRows = Int(value) },
                 "distributions" => options with { Distributions = value },
                 "output" => options with { Output = value },
+                "silo-settings" => options with { SiloSettings = value },
+                "silo-heap-limit-mib" => options with { SiloHeapLimitMib = Int(value) },
                 var unknown => throw new ArgumentException($"Unknown option --{unknown}"),
             };
         }

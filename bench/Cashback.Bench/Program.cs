@@ -31,7 +31,7 @@ Console.WriteLine($"Floors: Kafka relay {kafkaFloor:F0}/s, PostgreSQL single-row
 var silos = new List<SiloProcess>();
 for (var i = 0; i < options.Silos; i++)
 {
-    silos.Add(SiloProcess.Start(siloDll, i, postgres.ConnectionString, broker.BootstrapServers, LoopbackPorts.NextFree(), LoopbackPorts.NextFree(), LoopbackPorts.NextFree()));
+    silos.Add(SiloProcess.Start(siloDll, i, postgres.ConnectionString, broker.BootstrapServers, LoopbackPorts.NextFree(), LoopbackPorts.NextFree(), LoopbackPorts.NextFree(), options));
 }
 
 try
@@ -58,8 +58,13 @@ try
         throughputs.Add(result);
     }
 
-    var latency = await run.MeasureLatencyAsync(new Workload(ledger, options.Accounts, "uniform", seed: 7), options.LatencyRate, options.LatencySeconds);
-    await run.VerifyBalancesAsync(ledger);
+    PipelineRun.Latency? latency = null;
+    if (options.LatencySeconds > 0)
+    {
+        latency = await run.MeasureLatencyAsync(new Workload(ledger, options.Accounts, "uniform", seed: 7), options.LatencyRate, options.LatencySeconds);
+        await run.VerifyBalancesAsync(ledger);
+    }
+
     var peakRss = run.PeakRssBytes;
     Report(options, kafkaFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss);
 }
@@ -72,7 +77,7 @@ finally
 }
 
 static void Report(BenchOptions options, double kafkaFloor, double singleRowFloor, double batchedFloor,
-    List<PipelineRun.Throughput> throughputs, PipelineRun.Latency latency, long peakRss)
+    List<PipelineRun.Throughput> throughputs, PipelineRun.Latency? latency, long peakRss)
 {
     var table = new StringBuilder();
     table.AppendLine(CultureInfo.InvariantCulture, $"Cashback.Orleans bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Silos} silo(s), {options.Accounts:N0} accounts");
@@ -88,8 +93,15 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
             $"| end to end, {t.Distribution} keys, {t.Transactions:N0} transactions | {t.PerSecond:N0}/s (silo CPU {t.SiloCpuSeconds:F1} s in {t.Seconds:F1} s) | {t.PerSecond / kafkaFloor:P0} of Kafka floor, {t.PerSecond / singleRowFloor:P0} of single-row PG floor |");
     }
 
-    table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms | |");
-    table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS | {peakRss / 1024.0 / 1024.0:N0} MiB | |");
+    if (latency is not null)
+    {
+        table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms | |");
+    }
+
+    var settings = options.SiloSettingList.Count == 0 && options.SiloHeapLimitMib == 0
+        ? "default settings"
+        : $"GC heap limit {options.SiloHeapLimitMib} MiB, {string.Join(", ", options.SiloSettingList)}";
+    table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS ({settings}) | {peakRss / 1024.0 / 1024.0:N0} MiB | |");
 
     Console.WriteLine();
     Console.WriteLine(table);

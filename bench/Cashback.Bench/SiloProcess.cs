@@ -18,7 +18,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static SiloProcess Start(string siloDll, int index, string postgres, string kafka, int httpPort, int siloPort, int gatewayPort)
+    public static SiloProcess Start(
+        string siloDll, int index, string postgres, string kafka, int httpPort, int siloPort, int gatewayPort, BenchOptions options)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -39,12 +40,17 @@ public sealed class SiloProcess : IAsyncDisposable
             "--Auth:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
         ];
-        foreach (var argument in arguments)
+        foreach (var argument in arguments.Concat(options.SiloSettingList.Select(setting => $"--{setting}")))
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["DOTNET_gcServer"] = "1";
+        if (options.SiloHeapLimitMib > 0)
+        {
+            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)options.SiloHeapLimitMib * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
         var log = File.CreateText(Path.Combine(Path.GetTempPath(), $"cashback-bench-silo-{index}.log"));
         log.AutoFlush = true;
