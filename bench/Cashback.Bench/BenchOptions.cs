@@ -17,13 +17,15 @@ public sealed record BenchOptions
     /// <summary>Extra silo configuration, <c>Key=Value</c> pairs separated by <c>;</c>.</summary>
     public string SiloSettings { get; init; } = "";
 
-    /// <summary>The silos' GC heap hard limit in MiB (0: none), as a container memory limit would set it.</summary>
-    public int SiloHeapLimitMib { get; init; }
+    /// <summary>Extra environment variables of the silo processes (e.g. <c>DOTNET_gcServer=0</c>), <c>K=V</c> pairs separated by <c>;</c>.</summary>
+    public string SiloEnvironment { get; init; } = "";
 
     public IReadOnlyList<string> DistributionList =>
         [.. Distributions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(d => d != "none")];
 
     public IReadOnlyList<string> SiloSettingList => SiloSettings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IReadOnlyList<string> SiloEnvironmentList => SiloEnvironment.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -42,7 +44,7 @@ public sealed record BenchOptions
                 "distributions" => options with { Distributions = value },
                 "output" => options with { Output = value },
                 "silo-settings" => options with { SiloSettings = value },
-                "silo-heap-limit-mib" => options with { SiloHeapLimitMib = Int(value) },
+                "silo-environment" => options with { SiloEnvironment = value },
                 var unknown => throw new ArgumentException($"Unknown option --{unknown}"),
             };
         }

@@ -98,9 +98,9 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
         table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms | |");
     }
 
-    var settings = options.SiloSettingList.Count == 0 && options.SiloHeapLimitMib == 0
+    var settings = options.SiloSettingList.Count == 0 && options.SiloEnvironmentList.Count == 0
         ? "default settings"
-        : $"GC heap limit {options.SiloHeapLimitMib} MiB, {string.Join(", ", options.SiloSettingList)}";
+        : string.Join(", ", options.SiloEnvironmentList.Concat(options.SiloSettingList));
     table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS ({settings}) | {peakRss / 1024.0 / 1024.0:N0} MiB | |");
 
     Console.WriteLine();

@@ -46,9 +46,10 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_gcServer"] = "1";
-        if (options.SiloHeapLimitMib > 0)
+        foreach (var variable in options.SiloEnvironmentList)
         {
-            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)options.SiloHeapLimitMib * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+            var (name, value) = (variable[..variable.IndexOf('=', StringComparison.Ordinal)], variable[(variable.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
