@@ -114,10 +114,7 @@ public sealed partial class AccountGrain(
         }
 
         await CommitAsync(uncommitted.Rows);
-        for (var i = 0; i < transactions.Length; i++)
-        {
-            await NotifyIfOwedAsync(transactions[i].Transaction, outcomes[i], transactions[i].Source);
-        }
+        await notifier.NotifyAsync(OwedNotifications(transactions, outcomes));
 
         if (state.State.TransactionsProcessed - _snapshotAt >= _snapshotEvery)
         {
@@ -173,8 +170,19 @@ public sealed partial class AccountGrain(
     }
 
     // Live subscribers hear what cashback_events gets (SPEC §4), including the repeat owed for a redelivered message.
-    private Task NotifyIfOwedAsync(CardTransaction transaction, TransactionOutcome outcome, SourcePosition? source) =>
-        outcome.OwesEventFor(source) ? notifier.NotifyAsync(new CashbackNotification(transaction, outcome)) : Task.CompletedTask;
+    private static List<CashbackNotification> OwedNotifications(SourcedTransaction[] transactions, TransactionOutcome[] outcomes)
+    {
+        var owed = new List<CashbackNotification>();
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            if (outcomes[i].OwesEventFor(transactions[i].Source))
+            {
+                owed.Add(new CashbackNotification(transactions[i].Transaction, outcomes[i]));
+            }
+        }
+
+        return owed;
+    }
 
     private async Task<TransactionOutcome?> FindEarlierOutcomeAsync(string transactionId)
     {

@@ -17,19 +17,26 @@ public sealed partial class StreamCashbackNotifier(
 {
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(2);
 
-    public async Task NotifyAsync(CashbackNotification notification)
+    public async Task NotifyAsync(IReadOnlyList<CashbackNotification> notifications)
     {
-        var customerId = notification.Transaction.CustomerId;
+        if (notifications.Count == 0)
+        {
+            return;
+        }
+
+        var customerId = notifications[0].Transaction.CustomerId;
         Task? publish = null;
         try
         {
-            publish = streams.GetStream<CashbackNotification>(AccountNotificationStreams.For(customerId)).OnNextAsync(notification);
+            // One enqueue for a busy account's whole batch: the queue grain takes it as one message, in order.
+            var stream = streams.GetStream<CashbackNotification>(AccountNotificationStreams.For(customerId));
+            publish = notifications.Count == 1 ? stream.OnNextAsync(notifications[0]) : stream.OnNextBatchAsync(notifications);
             await publish.WaitAsync(PublishTimeout, timeProvider);
         }
         catch (Exception exception)
         {
             // Live notifications are a convenience; the event on Kafka and the audit row are the record.
-            LogNotificationLost(logger, exception, customerId, notification.Transaction.TransactionId);
+            LogNotificationsLost(logger, exception, notifications.Count, customerId, notifications[0].Transaction.TransactionId);
             if (publish is not null)
             {
                 ObserveLateFailure(publish);
@@ -41,6 +48,6 @@ public sealed partial class StreamCashbackNotifier(
         publish.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Could not publish the live notification for account {CustomerId}, transaction {TransactionId} in time")]
-    private static partial void LogNotificationLost(ILogger logger, Exception exception, string customerId, string transactionId);
+        Message = "Could not publish {Count} live notification(s) for account {CustomerId}, from transaction {TransactionId}, in time")]
+    private static partial void LogNotificationsLost(ILogger logger, Exception exception, int count, string customerId, string transactionId);
 }

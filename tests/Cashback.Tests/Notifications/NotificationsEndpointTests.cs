@@ -43,6 +43,27 @@ public sealed class NotificationsEndpointTests(NotificationsClusterFixture fixtu
     }
 
     [Fact]
+    public async Task the_credits_of_one_batch_reach_the_subscriber_together_in_order()
+    {
+        var account = NewAccount();
+        using var client = Cluster.First.CreateClient();
+        await using var stream = await NotificationStream.OpenAsync(client, account);
+        var grains = TwoSiloCluster.GrainsOf(Cluster.First);
+
+        await grains.GetGrain<IAccountGrain>(account).ApplyBatchAsync(
+        [
+            new(Purchase("b-1", account, 20m), null),
+            new(Purchase("b-earns-nothing", account, 10m), null),
+            new(Purchase("b-2", account, 30m), null),
+            new(Purchase("b-3", account, 40m), null),
+        ]);
+
+        var received = await stream.WaitForAsync(3, Deadline);
+        Assert.Equal(["b-1", "b-2", "b-3"], received.Select(e => e.Id));
+        Assert.Equal(["2.00", "5.00", "9.00"], received.Select(e => e.Json.GetProperty("balance").GetString()));
+    }
+
+    [Fact]
     public async Task subscribers_on_either_silo_hear_the_account_wherever_its_grain_lives()
     {
         var account = NewAccount();
