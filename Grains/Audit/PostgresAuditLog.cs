@@ -30,21 +30,25 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         ON CONFLICT (customer_id, transaction_id) DO NOTHING
         """;
 
-    private const string ReadAfterSql = """
-        SELECT t.customer_id, t.transaction_id, t.type, t.original_transaction_id, t.amount, t.currency, t.merchant_id,
-               t.transaction_timestamp, t.transaction_utc_offset_minutes, t.cashback, t.reason, t.rule_id,
-               t.rule_set_version, t.balance_after, t.processed_at, t.kafka_topic, t.kafka_partition, t.kafka_offset,
-               t.cap_period, t.account_sequence
+    private const string ReadAfterSql = $"""
+        SELECT {RecordColumns}
         FROM unnest($1::text[], $2::bigint[]) AS wanted(customer_id, after_sequence)
         JOIN cashback_transactions t
           ON t.customer_id = wanted.customer_id AND t.account_sequence > wanted.after_sequence
         ORDER BY t.customer_id, t.account_sequence
         """;
 
-    private const string FindSql = """
-        SELECT cashback, reason, rule_id, rule_set_version, balance_after, processed_at, kafka_topic, kafka_partition, kafka_offset
-        FROM cashback_transactions
-        WHERE customer_id = $1 AND transaction_id = $2
+    private const string RecordColumns = """
+        t.customer_id, t.transaction_id, t.type, t.original_transaction_id, t.amount, t.currency, t.merchant_id,
+        t.transaction_timestamp, t.transaction_utc_offset_minutes, t.cashback, t.reason, t.rule_id,
+        t.rule_set_version, t.balance_after, t.processed_at, t.kafka_topic, t.kafka_partition, t.kafka_offset,
+        t.cap_period, t.account_sequence
+        """;
+
+    private const string FindSql = $"""
+        SELECT {RecordColumns}
+        FROM cashback_transactions t
+        WHERE t.customer_id = $1 AND t.transaction_id = $2
         """;
 
     private const string FindOriginalSql = """
@@ -101,16 +105,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             return null;
         }
 
-        return new TransactionOutcome(
-            transactionId,
-            Cashback: reader.GetDecimal(0),
-            Reason: reader.GetString(1),
-            RuleId: reader.IsDBNull(2) ? null : reader.GetString(2),
-            RuleSetVersion: reader.GetInt32(3),
-            Balance: reader.GetDecimal(4),
-            ProcessedAt: new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
-            WasDuplicate: true,
-            Source: reader.IsDBNull(6) ? null : new SourcePosition(reader.GetString(6), reader.GetInt32(7), reader.GetInt64(8)));
+        return ReadRecord(reader).Outcome with { WasDuplicate = true };
     }
 
     async Task<OriginalTransaction?> IAuditLog.FindOriginalAsync(
@@ -250,7 +245,8 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             ProcessedAt: new DateTimeOffset(reader.GetDateTime(14), TimeSpan.Zero),
             WasDuplicate: false,
             source);
-        return new AuditRecord(transaction, outcome, source, reader.IsDBNull(18) ? null : reader.GetString(18), reader.GetInt64(19));
+        return new AuditRecord(
+            transaction, outcome, source, reader.IsDBNull(18) ? null : reader.GetString(18), reader.IsDBNull(19) ? null : reader.GetInt64(19));
     }
 
     private async Task InsertAsync(List<AuditRecord> records)
