@@ -1,7 +1,6 @@
 using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Transactions;
 using Cashback.Tests.Infrastructure;
-using Npgsql;
 
 namespace Cashback.Tests.Accounts;
 
@@ -92,65 +91,34 @@ public sealed class AccountJournalTests(PostgresServerFixture postgres)
         Assert.Equal(2, await StateVersionAsync(database, "snap")); // the silo stopped: the grain saved on deactivation
     }
 
-    private static async Task InsertRowAsync(
-        string database, string customerId, string transactionId, decimal amount, decimal cashback, decimal balanceAfter, long sequence)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            """
+    // Test-controlled literals only, so plain SQL text through the shared helper.
+    private static Task InsertRowAsync(
+        string database, string customerId, string transactionId, decimal amount, decimal cashback, decimal balanceAfter, long sequence) =>
+        Sql.ExecuteAsync(database, FormattableString.Invariant($"""
             INSERT INTO cashback_transactions (
                 customer_id, transaction_id, type, amount, currency, merchant_id, transaction_timestamp,
                 transaction_utc_offset_minutes, eligible, cashback, reason, rule_id, rule_set_version, balance_after,
                 processed_at, account_sequence)
-            VALUES ($1, $2, 'purchase', $3, 'USD', 'MerchantX', $4, 0, true, $5, 'earned', 'merchant-x-friday', 1, $6, now(), $7)
-            """,
-            connection);
-        command.Parameters.AddWithValue(customerId);
-        command.Parameters.AddWithValue(transactionId);
-        command.Parameters.AddWithValue(amount);
-        command.Parameters.AddWithValue(TestTransactions.AFriday);
-        command.Parameters.AddWithValue(cashback);
-        command.Parameters.AddWithValue(balanceAfter);
-        command.Parameters.AddWithValue(sequence);
-        await command.ExecuteNonQueryAsync();
-    }
+            VALUES ('{customerId}', '{transactionId}', 'purchase', {amount}, 'USD', 'MerchantX', '{TestTransactions.AFriday:O}',
+                    0, true, {cashback}, 'earned', 'merchant-x-friday', 1, {balanceAfter}, now(), {sequence})
+            """));
 
-    private static async Task<List<long>> SequencesAsync(string database, string customerId)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT account_sequence FROM cashback_transactions WHERE customer_id = $1 ORDER BY account_sequence", connection);
-        command.Parameters.AddWithValue(customerId);
-        await using var reader = await command.ExecuteReaderAsync();
-        var sequences = new List<long>();
-        while (await reader.ReadAsync())
-        {
-            sequences.Add(reader.GetInt64(0));
-        }
+    private static Task<List<long>> SequencesAsync(string database, string customerId) =>
+        Sql.QueryAsync(
+            database,
+            $"SELECT account_sequence FROM cashback_transactions WHERE customer_id = '{customerId}' ORDER BY account_sequence",
+            reader => reader.GetInt64(0));
 
-        return sequences;
-    }
-
-    private static async Task<decimal> AuditSumAsync(string database, string customerId)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT sum(cashback) FROM cashback_transactions WHERE customer_id = $1", connection);
-        command.Parameters.AddWithValue(customerId);
-        return (decimal)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<decimal> AuditSumAsync(string database, string customerId) =>
+        Sql.ScalarAsync<decimal>(database, $"SELECT sum(cashback) FROM cashback_transactions WHERE customer_id = '{customerId}'");
 
     /// <summary>The version of the account's Orleans state row (one more per save), or null before the first save.</summary>
     private static async Task<int?> StateVersionAsync(string database, string customerId)
     {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT version FROM orleansstorage WHERE graintypestring = $1 AND grainidextensionstring = $2", connection);
-        command.Parameters.AddWithValue("cashback-account-state");
-        command.Parameters.AddWithValue(customerId);
-        return (int?)await command.ExecuteScalarAsync();
+        var versions = await Sql.QueryAsync(
+            database,
+            $"SELECT version FROM orleansstorage WHERE graintypestring = 'cashback-account-state' AND grainidextensionstring = '{customerId}'",
+            reader => reader.GetInt32(0));
+        return versions.Count == 0 ? null : Assert.Single(versions);
     }
 }
