@@ -37,6 +37,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private readonly IHandoverOffsets _handoverOffsets;
     private readonly ConcurrentDictionary<TopicPartition, Offset> _stored = new();
     private readonly AccountBatches<AcceptedMessage> _accounts;
+    private readonly ResiliencePipeline _retry;
     private readonly CancellationTokenSource _abort = new();
     private readonly Queue<ConsumeResult<byte[], byte[]>> _backlog = new();
     private SemaphoreSlim? _slots;
@@ -62,6 +63,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         _handoverOffsets = handoverOffsets;
         _watermarks = new PartitionWatermarks(StoreOffset);
         _accounts = new AccountBatches<AcceptedMessage>(ApplyAsync);
+        _retry = BuildRetryPipeline();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -76,7 +78,6 @@ public sealed partial class TransactionIngestor : BackgroundService
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var retry = BuildRetryPipeline();
         _slots = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
         using var consumer = _clients.CreateConsumerBuilder()
             .SetErrorHandler((_, error) => OnError(error))
@@ -103,7 +104,7 @@ public sealed partial class TransactionIngestor : BackgroundService
                 {
                     _metrics.RecordConsumerLag(next.TopicPartition, next.Offset.Value + 1, consumer.GetWatermarkOffsets(next.TopicPartition));
                     WaitForSlot(consumer, stoppingToken);
-                    Dispatch(next, retry);
+                    Dispatch(next);
                 }
             }
         }
@@ -158,18 +159,18 @@ public sealed partial class TransactionIngestor : BackgroundService
         }
     }
 
-    private void Dispatch(ConsumeResult<byte[], byte[]> message, ResiliencePipeline retry)
+    private void Dispatch(ConsumeResult<byte[], byte[]> message)
     {
         _watermarks.Start(message.TopicPartitionOffset);
         var parsed = TransactionParser.Parse(message.Message.Key, message.Message.Value);
         if (parsed.IsValid)
         {
-            _accounts.Enqueue(parsed.Transaction.CustomerId, new AcceptedMessage(message, parsed.Transaction, retry));
+            _accounts.Enqueue(parsed.Transaction.CustomerId, new AcceptedMessage(message, parsed.Transaction));
             return;
         }
 
         DeadLettered(_logger, message.TopicPartitionOffset.ToString(), parsed.Error.Code, parsed.Error.Detail);
-        _ = DeadLetterAsync(message, parsed.Error, retry).ContinueWith(
+        _ = DeadLetterAsync(message, parsed.Error).ContinueWith(
             done => Finish(message, done.IsCompletedSuccessfully), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -183,11 +184,10 @@ public sealed partial class TransactionIngestor : BackgroundService
         try
         {
             var first = batch[0];
-            var retry = first.Retry;
             var account = _grains.GetGrain<IAccountGrain>(first.Transaction.CustomerId);
             SourcedTransaction[] transactions = [.. batch.Select(m => new SourcedTransaction(m.Transaction, m.Source))];
             IngestorCallContext.Describe(first.Message.Partition.Value);
-            var outcomes = await retry.ExecuteAsync(
+            var outcomes = await _retry.ExecuteAsync(
                 async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyBatchAsync(transactions)), _abort.Token);
 
             List<Task> publishing = [];
@@ -196,7 +196,7 @@ public sealed partial class TransactionIngestor : BackgroundService
                 var (transaction, outcome) = (transactions[i].Transaction, outcomes[i]);
                 if (outcome.OwesEventFor(transactions[i].Source))
                 {
-                    publishing.Add(retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token).AsTask());
+                    publishing.Add(_retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token).AsTask());
                 }
 
                 _metrics.RecordOutcome(outcome, transaction.Currency);
@@ -223,9 +223,9 @@ public sealed partial class TransactionIngestor : BackgroundService
         }
     }
 
-    private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> message, ParseError error, ResiliencePipeline retry)
+    private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> message, ParseError error)
     {
-        await retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, error, token)), _abort.Token);
+        await _retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, error, token)), _abort.Token);
         _metrics.RecordDeadLetter(error.Code);
     }
 
@@ -478,7 +478,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     private static partial void FatalKafkaError(ILogger logger, string reason);
 
     /// <summary>A parsed message waiting for its account's next batch.</summary>
-    private sealed record AcceptedMessage(ConsumeResult<byte[], byte[]> Message, CardTransaction Transaction, ResiliencePipeline Retry)
+    private sealed record AcceptedMessage(ConsumeResult<byte[], byte[]> Message, CardTransaction Transaction)
     {
         public SourcePosition Source { get; } = new(Message.Topic, Message.Partition.Value, Message.Offset.Value);
     }
