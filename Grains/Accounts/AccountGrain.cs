@@ -93,12 +93,13 @@ public sealed partial class AccountGrain(
             throw new InvalidOperationException("This activation of the account lost a journal write and is being replaced; retry.");
         }
 
+        var earlierOutcomes = await FindEarlierOutcomesAsync(transactions);
         var outcomes = new TransactionOutcome[transactions.Length];
         var uncommitted = new UncommittedRows();
         for (var i = 0; i < transactions.Length; i++)
         {
             var (transaction, source) = transactions[i];
-            var earlier = uncommitted.Find(transaction.TransactionId)?.Outcome ?? await FindEarlierOutcomeAsync(transaction.TransactionId);
+            var earlier = uncommitted.Find(transaction.TransactionId)?.Outcome ?? earlierOutcomes[i];
             if (earlier is not null)
             {
                 outcomes[i] = earlier with { WasDuplicate = true };
@@ -184,17 +185,39 @@ public sealed partial class AccountGrain(
         return owed;
     }
 
-    private async Task<TransactionOutcome?> FindEarlierOutcomeAsync(string transactionId)
+    /// <summary>
+    /// For each transaction of the call, its outcome if it was applied before the call: from the window of recent
+    /// transactions as it is now (applying the call moves it on), else from the audit table in one query for the call.
+    /// </summary>
+    private async Task<TransactionOutcome?[]> FindEarlierOutcomesAsync(SourcedTransaction[] transactions)
     {
-        var recent = state.State.RecentOutcomes.Find(o => o.TransactionId == transactionId);
-        if (recent is not null)
+        var recent = state.State.RecentOutcomes;
+        var earlier = new TransactionOutcome?[transactions.Length];
+        List<string>? notRecent = null;
+        for (var i = 0; i < transactions.Length; i++)
         {
-            return recent;
+            var id = transactions[i].Transaction.TransactionId;
+            earlier[i] = recent.Find(o => o.TransactionId == id);
+            if (earlier[i] is null)
+            {
+                (notRecent ??= []).Add(id);
+            }
         }
 
         // Every id ever applied is still in the window until the account outgrows it; only then ask the audit table.
-        var windowHoldsAll = state.State.TransactionsProcessed <= state.State.RecentOutcomes.Count;
-        return windowHoldsAll ? null : await auditLog.FindOutcomeAsync(this.GetPrimaryKeyString(), transactionId);
+        var windowHoldsAll = state.State.TransactionsProcessed <= recent.Count;
+        if (notRecent is null || windowHoldsAll)
+        {
+            return earlier;
+        }
+
+        var recorded = await auditLog.FindOutcomesAsync(this.GetPrimaryKeyString(), notRecent);
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            earlier[i] ??= recorded.GetValueOrDefault(transactions[i].Transaction.TransactionId);
+        }
+
+        return earlier;
     }
 
     private Judgement JudgePurchase(CardTransaction purchase)

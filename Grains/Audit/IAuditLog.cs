@@ -15,8 +15,9 @@ public interface IAuditLog
     /// <summary>The account's records numbered after <paramref name="afterSequence"/>, in order.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAfterAsync(string customerId, long afterSequence, CancellationToken cancellationToken = default);
 
-    /// <summary>The recorded outcome of a transaction, or null when it was never processed.</summary>
-    Task<TransactionOutcome?> FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken = default);
+    /// <summary>The recorded outcomes of those of the transactions that were processed, by transaction id.</summary>
+    Task<IReadOnlyDictionary<string, TransactionOutcome>> FindOutcomesAsync(
+        string customerId, IReadOnlyCollection<string> transactionIds, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The transaction a refund names, as recorded, with the cashback its recorded refunds reversed so far, leaving out

@@ -48,7 +48,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private const string FindSql = $"""
         SELECT {RecordColumns}
         FROM cashback_transactions t
-        WHERE t.customer_id = $1 AND t.transaction_id = $2
+        WHERE t.customer_id = $1 AND t.transaction_id = ANY($2)
         """;
 
     private const string FindOriginalSql = """
@@ -94,18 +94,21 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         return pending.Read.Task.WaitAsync(cancellationToken);
     }
 
-    async Task<TransactionOutcome?> IAuditLog.FindOutcomeAsync(string customerId, string transactionId, CancellationToken cancellationToken)
+    async Task<IReadOnlyDictionary<string, TransactionOutcome>> IAuditLog.FindOutcomesAsync(
+        string customerId, IReadOnlyCollection<string> transactionIds, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(FindSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = transactionId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transactionIds] });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var found = new Dictionary<string, TransactionOutcome>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            var outcome = ReadRecord(reader).Outcome;
+            found[outcome.TransactionId] = outcome with { WasDuplicate = true };
         }
 
-        return ReadRecord(reader).Outcome with { WasDuplicate = true };
+        return found;
     }
 
     async Task<OriginalTransaction?> IAuditLog.FindOriginalAsync(

@@ -70,6 +70,33 @@ public sealed class AccountJournalTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task a_batch_recognises_earlier_transactions_in_the_window_it_pushes_on_and_in_the_audit_table()
+    {
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Accounts:IdempotencyWindow"] = "2" };
+        await using var cluster = await AccountTestCluster.StartAsync(database, settings);
+        var account = cluster.Grains.GetGrain<IAccountGrain>("redelivered");
+        await account.ApplyAsync(TestTransactions.Purchase("old", "redelivered", 20m), null);
+        await account.ApplyAsync(TestTransactions.Purchase("recent", "redelivered", 30m), null);
+        await account.ApplyAsync(TestTransactions.Purchase("latest", "redelivered", 40m), null); // "old" is only in the audit table now
+
+        // "latest" is in the window when the call starts and leaves it after two new transactions.
+        var outcomes = await account.ApplyBatchAsync(
+        [
+            new(TestTransactions.Purchase("new-1", "redelivered", 20m), null),
+            new(TestTransactions.Purchase("new-2", "redelivered", 20m), null),
+            new(TestTransactions.Purchase("latest", "redelivered", 40m), null),
+            new(TestTransactions.Purchase("old", "redelivered", 20m), null),
+            new(TestTransactions.Purchase("new-3", "redelivered", 20m), null),
+        ]);
+
+        Assert.Equal([false, false, true, true, false], outcomes.Select(o => o.WasDuplicate));
+        Assert.Equal([2.00m, 2.00m, 4.00m, 2.00m, 2.00m], outcomes.Select(o => o.Cashback));
+        Assert.Equal(15.00m, (await account.GetBalanceAsync())!.Balance);
+        Assert.Equal(15.00m, await AuditSumAsync(database, "redelivered"));
+    }
+
+    [Fact]
     public async Task the_state_is_saved_every_configured_number_of_transactions_and_on_deactivation()
     {
         var database = await postgres.CreateMigratedDatabaseAsync();
