@@ -58,8 +58,7 @@ public sealed class KafkaClients(IOptions<KafkaOptions> options, ILoggerFactory 
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = (int)(_options.SessionTimeout.TotalMilliseconds / 3),
-            // A fetch returns as soon as data arrives on a real broker; the mock holds it for the full wait instead.
-            FetchWaitMaxMs = 20,
+            FetchWaitMaxMs = (int)_options.FetchWaitMax.TotalMilliseconds,
             ClientId = $"cashback-ingestor-{Environment.MachineName}-{Environment.ProcessId}",
         };
         return new ConsumerBuilder<byte[], byte[]>(config);

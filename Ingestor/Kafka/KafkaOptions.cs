@@ -27,6 +27,14 @@ public sealed class KafkaOptions
     [Range(typeof(TimeSpan), "00:00:03", "00:05:00")]
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the broker may hold a fetch that finds no new record. A real broker answers as soon as a record
+    /// arrives, so this only paces an idle consumer; the embedded mock broker holds every empty fetch for all of it,
+    /// which makes it a floor on latency there (local mode sets 5 ms).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30")]
+    public TimeSpan FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Messages being processed at once by this silo's ingestor; consumption pauses beyond it.</summary>
     [Range(1, 100_000)]
     public int MaxInFlight { get; set; } = 2_000;

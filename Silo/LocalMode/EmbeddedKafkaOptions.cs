@@ -6,6 +6,12 @@ public sealed class EmbeddedKafkaOptions
     public const int DefaultPort = 9092;
 
     /// <summary>
+    /// <c>Kafka:FetchWaitMax</c> of silos on this broker: the mock holds a fetch that finds nothing for the whole wait
+    /// (a real broker answers when a record arrives), so the wait is a floor on each consumer hop's latency.
+    /// </summary>
+    public const string ConsumerFetchWaitMax = "00:00:00.005";
+
+    /// <summary>
     /// The fixed loopback port clients use, served through a relay to the mock broker; 0 skips the relay and
     /// advertises the random port the mock broker bound.
     /// </summary>

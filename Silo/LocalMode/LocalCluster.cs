@@ -89,6 +89,7 @@ public static partial class LocalCluster
 
         startInfo.Environment["ConnectionStrings__Postgres"] = postgres;
         startInfo.Environment["Kafka__BootstrapServers"] = bootstrapServers;
+        startInfo.Environment["Kafka__FetchWaitMax"] = EmbeddedKafkaOptions.ConsumerFetchWaitMax;
         startInfo.Environment["Orleans__SiloPort"] = silo.SiloPort.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["Orleans__GatewayPort"] = silo.GatewayPort.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["Urls"] = silo.HttpUrl;

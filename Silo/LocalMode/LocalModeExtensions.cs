@@ -30,6 +30,7 @@ public static class LocalModeExtensions
             var port = configuration.GetValue("LocalMode:KafkaPort", EmbeddedKafkaOptions.DefaultPort);
             var broker = EmbeddedKafkaBroker.Start(new EmbeddedKafkaOptions { Port = port }, logger);
             configuration[bootstrapKey] = broker.BootstrapServers;
+            configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.FetchWaitMax)}"] ??= EmbeddedKafkaOptions.ConsumerFetchWaitMax;
             builder.Services.AddSingleton(_ => broker);
         }
 
