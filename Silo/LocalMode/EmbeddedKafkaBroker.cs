@@ -106,6 +106,17 @@ public sealed partial class EmbeddedKafkaBroker : IAsyncDisposable
         LogTopicCreated(logger, name, partitions);
     }
 
+    /// <summary>
+    /// Deletes a partition's records before <paramref name="offset"/>, as Kafka's DeleteRecords does. The mock finds a
+    /// fetch's first record by walking the partition's log from its start (librdkafka has no offset index there), so
+    /// a long log makes every fetch slower; whoever knows what all readers consumed can keep it short.
+    /// </summary>
+    public void DeleteRecordsBefore(string topic, int partition, long offset)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        ThrowOnError(MockClusterNative.DeleteRecordsBefore(cluster, topic, partition, offset), $"deleting records of {topic} [{partition}] before {offset}");
+    }
+
     /// <summary>Takes the broker down (its connections close, new ones are refused) or brings it back: an outage, for tests.</summary>
     public void SetAvailable(bool available)
     {

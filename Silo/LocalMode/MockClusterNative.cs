@@ -61,6 +61,10 @@ internal static partial class MockClusterNative
     public static int SetBrokerAvailable(nint cluster, int brokerId, bool available) =>
         available ? rd_kafka_mock_broker_set_up(cluster, brokerId) : rd_kafka_mock_broker_set_down(cluster, brokerId);
 
+    /// <returns>librdkafka's error code; 0 when the partition's log now starts at <paramref name="offset"/>.</returns>
+    public static int DeleteRecordsBefore(nint cluster, string topic, int partition, long offset) =>
+        rd_kafka_mock_partition_delete_records(cluster, topic, partition, offset);
+
     public static void SetInitialRebalanceDelay(nint cluster, TimeSpan delay) =>
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, (int)delay.TotalMilliseconds);
 
@@ -108,6 +112,9 @@ internal static partial class MockClusterNative
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int rd_kafka_mock_broker_set_host_port(nint cluster, int brokerId, string host, int port);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int rd_kafka_mock_partition_delete_records(nint cluster, string topic, int partition, long beforeOffset);
 
     [LibraryImport(Library)]
     private static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(nint cluster, int delayMs);

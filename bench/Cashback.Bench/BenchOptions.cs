@@ -12,6 +12,9 @@ public sealed record BenchOptions
     public int LatencySeconds { get; init; } = 20;
     public int FloorRows { get; init; } = 50_000;
     public string Distributions { get; init; } = "uniform,zipf";
+    /// <summary>Delete what every reader consumed from the mock broker's logs each second (see <see cref="LogTrimmer"/>).</summary>
+    public bool TrimLogs { get; init; } = true;
+
     public string Output { get; init; } = "bench/results";
 
     /// <summary>Extra silo configuration, <c>Key=Value</c> pairs separated by <c>;</c>.</summary>
@@ -42,6 +45,7 @@ public sealed record BenchOptions
                 "latency-seconds" => options with { LatencySeconds = Int(value) },
                 "floor-rows" => options with { FloorRows = Int(value) },
                 "distributions" => options with { Distributions = value },
+                "trim-logs" => options with { TrimLogs = bool.Parse(value) },
                 "output" => options with { Output = value },
                 "silo-settings" => options with { SiloSettings = value },
                 "silo-environment" => options with { SiloEnvironment = value },

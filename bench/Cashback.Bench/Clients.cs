@@ -51,4 +51,11 @@ public static class Clients
         }));
         return consumer;
     }
+
+    /// <summary>Reads a group's committed offsets and the logs' watermarks; never joins the group.</summary>
+    public static IConsumer<byte[], byte[]> OffsetReader(string bootstrapServers, string group)
+    {
+        LibrdkafkaLoader.EnsureLoaded();
+        return new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = group, EnableAutoCommit = false }).Build();
+    }
 }

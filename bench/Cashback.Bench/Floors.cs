@@ -1,7 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using Cashback.Ingestor.Kafka;
 using Cashback.Silo.LocalMode;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cashback.Bench;
@@ -44,6 +48,49 @@ public static class Floors
         stopwatch.Stop();
         consumer.Close();
         return messages / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Kafka's share of the produce → event latency: a relay built with the silo's own client settings
+    /// (<see cref="KafkaClients"/>) moves each message on, measured at the offered rate of the pipeline's latency pass.
+    /// </summary>
+    public static async Task<LatencyProbe.Result> KafkaRelayLatencyAsync(EmbeddedKafkaBroker broker, int rate, int seconds)
+    {
+        broker.CreateTopic("floor_latency_in", 12);
+        broker.CreateTopic("floor_latency_out", 12);
+        var clients = new KafkaClients(
+            Options.Create(new KafkaOptions
+            {
+                BootstrapServers = broker.BootstrapServers,
+                ConsumerGroup = "floor-latency-relay",
+                SessionTimeout = TimeSpan.FromSeconds(6),
+                FetchWaitMax = TimeSpan.Parse(EmbeddedKafkaOptions.ConsumerFetchWaitMax, CultureInfo.InvariantCulture),
+            }),
+            NullLoggerFactory.Instance);
+        using var producer = clients.CreateProducer();
+        using var consumer = clients.CreateConsumerBuilder().Build();
+        consumer.Subscribe("floor_latency_in");
+        using var stop = new CancellationTokenSource();
+        var relay = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result)
+                {
+                    producer.Produce("floor_latency_out", new Message<byte[], byte[]> { Key = result.Message.Key, Value = result.Message.Value });
+                }
+            }
+        });
+
+        // The group join must finish before the clock starts: read what is relayed until a probe comes back.
+        await LatencyProbe.MeasureAsync(broker.BootstrapServers, "floor_latency_in", "floor_latency_out", 12, 10, 2, Relayed, m => Encoding.UTF8.GetString(m.Key));
+        var result = await LatencyProbe.MeasureAsync(broker.BootstrapServers, "floor_latency_in", "floor_latency_out", 12, rate, seconds, Relayed, m => Encoding.UTF8.GetString(m.Key));
+        await stop.CancelAsync();
+        await relay;
+        consumer.Close();
+        return result;
+
+        static (byte[] Key, byte[] Value) Relayed(string id) => (Encoding.UTF8.GetBytes(id), Encoding.UTF8.GetBytes(new string('x', 180)));
     }
 
     /// <summary>PostgreSQL alone: one committed single-row upsert per statement from 32 connections.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Npgsql;
@@ -7,7 +8,7 @@ using Npgsql;
 namespace Cashback.Bench;
 
 /// <summary>Runs traffic through the real silos and checks that nothing was lost or doubled.</summary>
-public sealed class PipelineRun(string bootstrapServers, string postgres, IReadOnlyList<SiloProcess> silos)
+public sealed class PipelineRun(string bootstrapServers, string postgres, IReadOnlyList<SiloProcess> silos, LogTrimmer? trimmer)
 {
     private const int Partitions = 12;
     private const int MaxProducedAhead = 200_000;
@@ -15,12 +16,11 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
 
     public sealed record Throughput(string Distribution, int Transactions, double Seconds, double PerSecond, double SiloCpuSeconds);
 
-    public sealed record Latency(int Rate, int Seconds, int Events, double P50, double P95, double P99, double Max);
-
     /// <summary>First produce → last event consumed with all audit rows durable.</summary>
     public async Task<Throughput> MeasureThroughputAsync(Workload workload, string distribution, int transactions)
     {
         using var reader = Clients.TailReader(bootstrapServers, "cashback_events", Partitions);
+        using var followed = trimmer?.FollowEventReader(reader);
         using var producer = Clients.Producer(bootstrapServers);
         var auditBefore = await AuditRowsAsync();
         var cpuBefore = SiloCpu();
@@ -52,7 +52,7 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
             var result = reader.Consume(TimeSpan.FromSeconds(1));
             if (result is not null)
             {
-                eventIds.Add(EventId(result.Message.Value));
+                eventIds.Add(EventId(result.Message));
                 Interlocked.Exchange(ref consumed, eventIds.Count);
                 deadline.Restart();
             }
@@ -73,74 +73,8 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
     }
 
     /// <summary>Produce → event latency at a fixed offered rate.</summary>
-    public async Task<Latency> MeasureLatencyAsync(Workload workload, int rate, int seconds)
-    {
-        using var reader = Clients.TailReader(bootstrapServers, "cashback_events", Partitions);
-        using var producer = Clients.Producer(bootstrapServers);
-        var sentAt = new Dictionary<string, long>();
-        var total = rate * seconds;
-        var clock = Stopwatch.StartNew();
-
-        var producing = Task.Run(() =>
-        {
-            for (var i = 0; i < total; i++)
-            {
-                // Sleep rather than spin until the message is due: a spinning load generator would take one of the
-                // machine's two cores from the pipeline it measures. Messages due meanwhile go out together.
-                var due = TimeSpan.FromSeconds((double)i / rate);
-                while (clock.Elapsed < due)
-                {
-                    Thread.Sleep(1);
-                }
-
-                var id = NextTransactionId();
-                var (key, value) = workload.Next(id);
-                lock (sentAt)
-                {
-                    sentAt[id] = Stopwatch.GetTimestamp();
-                }
-
-                producer.Produce("transactions", new Message<byte[], byte[]> { Key = key, Value = value });
-            }
-
-            producer.Flush(TimeSpan.FromSeconds(30));
-        });
-
-        var latencies = new List<double>(total);
-        var seen = new HashSet<string>();
-        var idle = Stopwatch.StartNew();
-        while (seen.Count < total && idle.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var result = reader.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            var received = Stopwatch.GetTimestamp();
-            var id = EventId(result.Message.Value);
-            long sent;
-            lock (sentAt)
-            {
-                if (!sentAt.TryGetValue(id, out sent) || !seen.Add(id))
-                {
-                    continue;
-                }
-            }
-
-            latencies.Add(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds);
-            idle.Restart();
-        }
-
-        await producing;
-        if (seen.Count < total)
-        {
-            throw new InvalidOperationException($"Only {seen.Count} of {total} events arrived.");
-        }
-
-        latencies.Sort();
-        return new Latency(rate, seconds, latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies[^1]);
-    }
+    public Task<LatencyProbe.Result> MeasureLatencyAsync(Workload workload, int rate, int seconds) =>
+        LatencyProbe.MeasureAsync(bootstrapServers, "transactions", "cashback_events", Partitions, rate, seconds, workload.Next, EventId, trimmer);
 
     /// <summary>
     /// Every account's audit rows sum to what the workload says it must be, and so does its balance read over HTTP from
@@ -204,8 +138,6 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static string EventId(byte[] value) =>
-        JsonDocument.Parse(value).RootElement.GetProperty("event_id").GetString()!;
-
-    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    // The publisher puts the event id in a header too: reading it there spares the bench a JSON parse per event.
+    private static string EventId(Message<byte[], byte[]> message) => Encoding.UTF8.GetString(message.Headers.GetLastBytes("event_id"));
 }

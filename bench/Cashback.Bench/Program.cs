@@ -25,7 +25,8 @@ var floorDatabase = await postgres.CreateDatabaseAsync("floor");
 var kafkaFloor = await Floors.KafkaRelayPerSecondAsync(broker, options.FloorRows);
 var singleRowFloor = await Floors.PostgresSingleRowUpsertsPerSecondAsync(floorDatabase, options.FloorRows);
 var batchedFloor = await Floors.PostgresBatchedUpsertsPerSecondAsync(floorDatabase, options.FloorRows * 4);
-Console.WriteLine($"Floors: Kafka relay {kafkaFloor:F0}/s, PostgreSQL single-row {singleRowFloor:F0}/s, batched {batchedFloor:F0}/s");
+LatencyProbe.Result? kafkaLatencyFloor = options.LatencySeconds > 0 ? await Floors.KafkaRelayLatencyAsync(broker, options.LatencyRate, options.LatencySeconds) : null;
+Console.WriteLine($"Floors: Kafka relay {kafkaFloor:F0}/s (p99 {kafkaLatencyFloor?.P99:F1} ms at {options.LatencyRate}/s), PostgreSQL single-row {singleRowFloor:F0}/s, batched {batchedFloor:F0}/s");
 
 // The silos, each its own process.
 var silos = new List<SiloProcess>();
@@ -36,7 +37,8 @@ for (var i = 0; i < options.Silos; i++)
 
 try
 {
-    var run = new PipelineRun(broker.BootstrapServers, postgres.ConnectionString, silos);
+    await using var trimmer = options.TrimLogs ? new LogTrimmer(broker, "cashback-ingestor", 12) : null;
+    var run = new PipelineRun(broker.BootstrapServers, postgres.ConnectionString, silos, trimmer);
     await WaitUntilReadyAsync(silos);
     var ledger = new Ledger();
     var warmup = new Workload(ledger, 1_000, "uniform", seed: 1);
@@ -58,7 +60,7 @@ try
         throughputs.Add(result);
     }
 
-    PipelineRun.Latency? latency = null;
+    LatencyProbe.Result? latency = null;
     if (options.LatencySeconds > 0)
     {
         latency = await run.MeasureLatencyAsync(new Workload(ledger, options.Accounts, "uniform", seed: 7), options.LatencyRate, options.LatencySeconds);
@@ -66,7 +68,7 @@ try
     }
 
     var peakRss = run.PeakRssBytes;
-    Report(options, kafkaFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss);
+    Report(options, kafkaFloor, kafkaLatencyFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss);
 }
 finally
 {
@@ -76,8 +78,8 @@ finally
     }
 }
 
-static void Report(BenchOptions options, double kafkaFloor, double singleRowFloor, double batchedFloor,
-    List<PipelineRun.Throughput> throughputs, PipelineRun.Latency? latency, long peakRss)
+static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result? kafkaLatencyFloor, double singleRowFloor, double batchedFloor,
+    List<PipelineRun.Throughput> throughputs, LatencyProbe.Result? latency, long peakRss)
 {
     var table = new StringBuilder();
     table.AppendLine(CultureInfo.InvariantCulture, $"Cashback.Orleans bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Silos} silo(s), {options.Accounts:N0} accounts");
@@ -85,6 +87,11 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
     table.AppendLine("| measure | value | ratio |");
     table.AppendLine("|---|---|---|");
     table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay (consume → produce, no grain, no DB) | {kafkaFloor:N0}/s | |");
+    if (kafkaLatencyFloor is not null)
+    {
+        table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay latency at {kafkaLatencyFloor.Rate:N0}/s (the silo's client settings) | {Percentiles(kafkaLatencyFloor)} | |");
+    }
+
     table.AppendLine(CultureInfo.InvariantCulture, $"| floor: PostgreSQL single-row upserts, 32 connections | {singleRowFloor:N0}/s | |");
     table.AppendLine(CultureInfo.InvariantCulture, $"| floor: PostgreSQL batched upserts (1,000/statement) | {batchedFloor:N0}/s | |");
     foreach (var t in throughputs)
@@ -95,7 +102,7 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
 
     if (latency is not null)
     {
-        table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms | |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | {Percentiles(latency)} | {(kafkaLatencyFloor is null ? "" : $"p99 {latency.P99 / kafkaLatencyFloor.P99:F1}× the Kafka relay's")} |");
     }
 
     var settings = options.SiloSettingList.Count == 0 && options.SiloEnvironmentList.Count == 0
@@ -111,7 +118,7 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
     File.WriteAllText(stem + ".json", JsonSerializer.Serialize(new
     {
         options,
-        floors = new { kafkaRelayPerSecond = kafkaFloor, postgresSingleRowPerSecond = singleRowFloor, postgresBatchedPerSecond = batchedFloor },
+        floors = new { kafkaRelayPerSecond = kafkaFloor, kafkaRelayLatency = kafkaLatencyFloor, postgresSingleRowPerSecond = singleRowFloor, postgresBatchedPerSecond = batchedFloor },
         throughputs,
         latency,
         siloPeakRssBytes = peakRss,
@@ -119,6 +126,8 @@ static void Report(BenchOptions options, double kafkaFloor, double singleRowFloo
     Console.WriteLine($"Written {stem}.md and {stem}.json");
 }
 
+static string Percentiles(LatencyProbe.Result latency) =>
+    string.Create(CultureInfo.InvariantCulture, $"p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms");
 
 static async Task WaitUntilReadyAsync(IEnumerable<SiloProcess> silos)
 {

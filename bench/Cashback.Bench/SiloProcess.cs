@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Cashback.Silo.LocalMode;
 
 namespace Cashback.Bench;
 
@@ -33,6 +34,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--ConnectionStrings:Postgres={postgres}",
             $"--Kafka:BootstrapServers={kafka}",
             "--Kafka:SessionTimeout=00:00:06",
+            $"--Kafka:FetchWaitMax={EmbeddedKafkaOptions.ConsumerFetchWaitMax}",
             $"--Urls=http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Orleans:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Orleans:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",

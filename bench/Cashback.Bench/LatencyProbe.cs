@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Cashback.Bench;
+
+/// <summary>
+/// Offers messages at a fixed rate and times each one until what it caused is read back from another topic. The first
+/// second of messages is a warm-up, read back but not timed: a new idempotent producer holds its first messages until
+/// the broker gives it a producer id, and those waits are the bench's start-up, not the pipeline's latency.
+/// </summary>
+public static class LatencyProbe
+{
+    public sealed record Result(int Rate, int Seconds, int Messages, double P50, double P95, double P99, double Max);
+
+    /// <param name="next">Makes the message with the given id.</param>
+    /// <param name="idOf">The id of the message a read-back one was caused by.</param>
+    public static async Task<Result> MeasureAsync(
+        string bootstrapServers, string sendTo, string readFrom, int partitions, int rate, int seconds,
+        Func<string, (byte[] Key, byte[] Value)> next, Func<Message<byte[], byte[]>, string> idOf, LogTrimmer? trimmer = null)
+    {
+        using var reader = Clients.TailReader(bootstrapServers, readFrom, partitions);
+        using var followed = trimmer?.FollowEventReader(reader);
+        using var producer = Clients.Producer(bootstrapServers);
+        var sentAt = new Dictionary<string, long>();
+        var warmUp = rate;
+        var total = warmUp + rate * seconds;
+        var clock = Stopwatch.StartNew();
+        var runId = Guid.NewGuid().ToString("N")[..8];
+
+        var producing = Task.Run(() =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                // Sleep rather than spin until the message is due: a spinning load generator would take one of the
+                // machine's two cores from the pipeline it measures. Messages due meanwhile go out together.
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                while (clock.Elapsed < due)
+                {
+                    Thread.Sleep(1);
+                }
+
+                var id = i < warmUp ? $"w{runId}-{i}" : $"l{runId}-{i}";
+                var (key, value) = next(id);
+                lock (sentAt)
+                {
+                    sentAt[id] = Stopwatch.GetTimestamp();
+                }
+
+                producer.Produce(sendTo, new Message<byte[], byte[]> { Key = key, Value = value });
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        });
+
+        var latencies = new List<double>(total);
+        var seen = new HashSet<string>();
+        var idle = Stopwatch.StartNew();
+        while (seen.Count < total && idle.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var result = reader.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            var received = Stopwatch.GetTimestamp();
+            var id = idOf(result.Message);
+            long sent;
+            lock (sentAt)
+            {
+                if (!sentAt.TryGetValue(id, out sent) || !seen.Add(id))
+                {
+                    continue;
+                }
+            }
+
+            if (!IsWarmUp(id))
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds);
+            }
+
+            idle.Restart();
+        }
+
+        await producing;
+        if (seen.Count < total)
+        {
+            throw new InvalidOperationException($"Only {seen.Count} of {total} messages came back from {readFrom}.");
+        }
+
+        latencies.Sort();
+        return new Result(rate, seconds, latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies[^1]);
+    }
+
+    private static bool IsWarmUp(string id) => id[0] == 'w';
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}

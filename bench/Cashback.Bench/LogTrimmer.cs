@@ -1,0 +1,113 @@
+using Cashback.Silo.LocalMode;
+using Confluent.Kafka;
+
+namespace Cashback.Bench;
+
+/// <summary>
+/// Keeps the embedded broker's logs as short as what is still unread. The mock finds a fetch's first record by walking
+/// the partition's log from its oldest record (librdkafka's rdkafka_mock.c: "FIXME: Maintain an index"), so each fetch
+/// costs in proportion to the log's length: after a few hundred thousand transactions its one thread spends half a
+/// core walking lists and the latency grows with the history of the run. A real broker's offset index makes that cost
+/// constant; deleting, once a second, what every reader has consumed gives the mock the same.
+/// </summary>
+public sealed class LogTrimmer : IAsyncDisposable
+{
+    private const string Transactions = "transactions";
+    private const string Events = "cashback_events";
+
+    private readonly EmbeddedKafkaBroker _broker;
+    private readonly IConsumer<byte[], byte[]> _offsets;
+    private readonly int _partitions;
+    private readonly List<IConsumer<byte[], byte[]>> _eventReaders = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public LogTrimmer(EmbeddedKafkaBroker broker, string ingestorGroup, int partitions)
+    {
+        _broker = broker;
+        _partitions = partitions;
+        _offsets = Clients.OffsetReader(broker.BootstrapServers, ingestorGroup);
+        _loop = Task.Run(TrimEverySecondAsync);
+    }
+
+    /// <summary>Events are trimmed only below what <paramref name="reader"/> has read, until the returned handle is disposed.</summary>
+    public IDisposable FollowEventReader(IConsumer<byte[], byte[]> reader)
+    {
+        lock (_eventReaders)
+        {
+            _eventReaders.Add(reader);
+        }
+
+        return new Unfollow(this, reader);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _offsets.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task TrimEverySecondAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                TrimTransactions();
+                TrimEvents();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private void TrimTransactions()
+    {
+        var partitions = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(Transactions, p));
+        foreach (var committed in _offsets.Committed(partitions, TimeSpan.FromSeconds(5)))
+        {
+            DeleteBefore(committed.TopicPartition, committed.Offset);
+        }
+    }
+
+    private void TrimEvents()
+    {
+        lock (_eventReaders)
+        {
+            if (_eventReaders.Count == 0)
+            {
+                return;
+            }
+
+            for (var p = 0; p < _partitions; p++)
+            {
+                var partition = new TopicPartition(Events, p);
+                DeleteBefore(partition, _eventReaders.Select(reader => reader.Position(partition)).Min(o => o.Value));
+            }
+        }
+    }
+
+    private void DeleteBefore(TopicPartition partition, Offset offset)
+    {
+        // The mock moves a log's start to whatever it is given, even backwards: only ever move it forward.
+        if (offset.Value > _offsets.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(5)).Low.Value)
+        {
+            _broker.DeleteRecordsBefore(partition.Topic, partition.Partition, offset.Value);
+        }
+    }
+
+    private sealed class Unfollow(LogTrimmer trimmer, IConsumer<byte[], byte[]> reader) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (trimmer._eventReaders)
+            {
+                trimmer._eventReaders.Remove(reader);
+            }
+        }
+    }
+}
