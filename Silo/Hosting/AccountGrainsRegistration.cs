@@ -25,8 +25,23 @@ public static class AccountGrainsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(postgresConnectionString));
+        services.AddSingleton(_ => CreateDataSource(postgresConnectionString));
         services.AddSingleton<IAuditLog, PostgresAuditLog>();
         return silo;
+    }
+
+    /// <summary>
+    /// The journal insert is the same statement thousands of times a second: prepared once per connection, PostgreSQL
+    /// stops parsing and planning it each time. A connection string that sets <c>Max Auto Prepare</c> keeps its value.
+    /// </summary>
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!builder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+        }
+
+        return builder.Build();
     }
 }
