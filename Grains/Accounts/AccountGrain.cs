@@ -16,8 +16,9 @@ namespace Cashback.Grains.Accounts;
 /// <summary>
 /// One account. A transaction is committed by its audit row (SPEC §7), written together with the rows of other accounts
 /// in one database commit; the Orleans state (ADO.NET persistence) is a snapshot saved every
-/// <see cref="AccountOptions.SnapshotEvery"/> transactions and on deactivation. A reactivated grain loads the snapshot
-/// and replays the audit rows written after it, so a crash loses nothing that was acknowledged.
+/// <see cref="AccountOptions.SnapshotEvery"/> transactions. A grain activated again (after idle collection, shedding
+/// under memory pressure, a restart or a crash) loads the snapshot and replays the audit rows written after it, so
+/// deactivation writes nothing and a crash loses nothing that was acknowledged.
 /// </summary>
 [GrainType("cashback-account")]
 [PartitionAlignedPlacement]
@@ -45,14 +46,6 @@ public sealed partial class AccountGrain(
         foreach (var row in await auditLog.ReadAfterAsync(this.GetPrimaryKeyString(), _snapshotAt, cancellationToken))
         {
             Record(row.Transaction, row.Source, Judgement.Of(row), row.Outcome.ProcessedAt);
-        }
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (!_aheadOfJournal)
-        {
-            await SaveSnapshotAsync();
         }
     }
 

@@ -24,7 +24,10 @@ public sealed class AccountTestCluster : IAsyncDisposable
     public IGrainFactory Grains => _cluster.Client;
 
     public static async Task<AccountTestCluster> StartAsync(
-        string connectionString, IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+        string connectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var clock = time ?? new FakeTimeProvider(new DateTimeOffset(2023, 4, 21, 12, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
@@ -35,6 +38,7 @@ public sealed class AccountTestCluster : IAsyncDisposable
         {
             silo.AddAccountGrains(connectionString, configuration);
             silo.Services.AddSingleton<TimeProvider>(clock);
+            configureServices?.Invoke(silo.Services);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
