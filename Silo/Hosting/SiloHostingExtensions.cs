@@ -30,6 +30,8 @@ public static class SiloHostingExtensions
             });
             // Idle collection and, when enabled, activation shedding under memory pressure (Orleans:GrainCollection:*).
             silo.Services.Configure<GrainCollectionOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:GrainCollection"));
+            // Where other silos' grains live, cached per grain (Orleans:GrainDirectory:CacheSize).
+            silo.Services.Configure<GrainDirectoryOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:GrainDirectory"));
             silo.ConfigureEndpoints(
                 AdvertisedAddress.Resolve(siloOptions.AdvertisedAddress),
                 siloOptions.SiloPort,
