@@ -27,6 +27,7 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(siloDll)!, // the content root: where appsettings.json is
         };
         string[] arguments =
         [
