@@ -30,8 +30,7 @@ public static class SiloHostingExtensions
             });
             // Idle collection and, when enabled, activation shedding under memory pressure (Orleans:GrainCollection:*).
             silo.Services.Configure<GrainCollectionOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:GrainCollection"));
-            // Where other silos' grains live, cached per grain (Orleans:GrainDirectory:CacheSize).
-            silo.Services.Configure<GrainDirectoryOptions>(builder.Configuration.GetSection($"{SiloOptions.SectionName}:GrainDirectory"));
+            silo.Services.Configure<GrainDirectoryOptions>(options => options.CacheSize = siloOptions.GrainDirectoryCacheSize);
             silo.ConfigureEndpoints(
                 AdvertisedAddress.Resolve(siloOptions.AdvertisedAddress),
                 siloOptions.SiloPort,

@@ -27,4 +27,11 @@ public sealed class SiloOptions
 
     /// <summary>Whether to listen on all interfaces (in containers) rather than only the advertised address.</summary>
     public bool ListenOnAnyHostAddress { get; set; }
+
+    /// <summary>
+    /// Grain addresses each silo caches (Orleans' default is 1,000,000, which grows with every account ever served).
+    /// A key of its own: Orleans reads <c>Orleans:GrainDirectory</c> itself, as grain-directory providers.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int GrainDirectoryCacheSize { get; set; } = 100_000;
 }
