@@ -142,11 +142,6 @@ public sealed partial class AccountGrain(
     private async Task SaveSnapshotAsync()
     {
         var applied = state.State.TransactionsProcessed;
-        if (applied == _snapshotAt)
-        {
-            return;
-        }
-
         try
         {
             await state.WriteStateAsync();
