@@ -1,3 +1,4 @@
+using Cashback.Ingestor.Kafka;
 using Cashback.Silo.LocalMode;
 using Confluent.Kafka;
 
@@ -12,21 +13,19 @@ namespace Cashback.Bench;
 /// </summary>
 public sealed class LogTrimmer : IAsyncDisposable
 {
-    private const string Transactions = "transactions";
-    private const string Events = "cashback_events";
-
     private readonly EmbeddedKafkaBroker _broker;
     private readonly IConsumer<byte[], byte[]> _offsets;
-    private readonly int _partitions;
+    private readonly KafkaOptions _topics;
     private readonly List<IConsumer<byte[], byte[]>> _eventReaders = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public LogTrimmer(EmbeddedKafkaBroker broker, string ingestorGroup, int partitions)
+    /// <param name="topics">The silos' topics and consumer group.</param>
+    public LogTrimmer(EmbeddedKafkaBroker broker, KafkaOptions topics)
     {
         _broker = broker;
-        _partitions = partitions;
-        _offsets = Clients.OffsetReader(broker.BootstrapServers, ingestorGroup);
+        _topics = topics;
+        _offsets = Clients.OffsetReader(broker.BootstrapServers, topics.ConsumerGroup);
         _loop = Task.Run(TrimEverySecondAsync);
     }
 
@@ -67,7 +66,7 @@ public sealed class LogTrimmer : IAsyncDisposable
 
     private void TrimTransactions()
     {
-        var partitions = Enumerable.Range(0, _partitions).Select(p => new TopicPartition(Transactions, p));
+        var partitions = PartitionsOf(_topics.TransactionsTopic);
         foreach (var committed in _offsets.Committed(partitions, TimeSpan.FromSeconds(5)))
         {
             DeleteBefore(committed.TopicPartition, committed.Offset);
@@ -83,13 +82,15 @@ public sealed class LogTrimmer : IAsyncDisposable
                 return;
             }
 
-            for (var p = 0; p < _partitions; p++)
+            foreach (var partition in PartitionsOf(_topics.CashbackEventsTopic))
             {
-                var partition = new TopicPartition(Events, p);
                 DeleteBefore(partition, _eventReaders.Select(reader => reader.Position(partition)).Min(o => o.Value));
             }
         }
     }
+
+    private static IEnumerable<TopicPartition> PartitionsOf(string topic) =>
+        Enumerable.Range(0, EmbeddedKafkaOptions.DefaultTopics[topic]).Select(p => new TopicPartition(topic, p));
 
     private void DeleteBefore(TopicPartition partition, Offset offset)
     {

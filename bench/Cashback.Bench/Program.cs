@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Cashback.Bench;
+using Cashback.Ingestor.Kafka;
 using Cashback.Silo.Database;
 using Cashback.Silo.LocalMode;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ for (var i = 0; i < options.Silos; i++)
 
 try
 {
-    await using var trimmer = options.TrimLogs ? new LogTrimmer(broker, "cashback-ingestor", 12) : null;
+    await using var trimmer = options.TrimLogs ? new LogTrimmer(broker, new KafkaOptions()) : null;
     var run = new PipelineRun(broker.BootstrapServers, postgres.ConnectionString, silos, trimmer);
     await WaitUntilReadyAsync(silos);
     var ledger = new Ledger();
