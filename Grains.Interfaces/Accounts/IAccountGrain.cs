@@ -23,4 +23,12 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>The current balance, or null when the account never had a transaction.</summary>
     [Alias("GetBalance")]
     Task<AccountBalance?> GetBalanceAsync();
+
+    /// <summary>
+    /// Someone listens to this account's live notifications: from now until <paramref name="lease"/> has passed, the
+    /// account publishes them on its notification stream. Listeners renew the lease while they listen; an account
+    /// nobody follows publishes nothing, so live notifications cost the pipeline nothing until someone listens.
+    /// </summary>
+    [Alias("Follow")]
+    Task FollowAsync(TimeSpan lease);
 }

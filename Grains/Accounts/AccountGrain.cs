@@ -39,6 +39,7 @@ public sealed partial class AccountGrain(
     private readonly int _snapshotEvery = options.Value.SnapshotEvery;
     private long _snapshotAt;
     private bool _aheadOfJournal;
+    private DateTimeOffset _followedUntil = DateTimeOffset.MinValue;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +70,15 @@ public sealed partial class AccountGrain(
             current.LifetimeCashback,
             current.TransactionsProcessed,
             current.UpdatedAt));
+    }
+
+    Task IAccountGrain.FollowAsync(TimeSpan lease)
+    {
+        _followedUntil = timeProvider.GetUtcNow() + lease;
+        // Idle collection would forget the lease; other deactivations (a partition moving, a silo leaving) do too, and
+        // the follower's next renewal restores it.
+        DelayDeactivation(lease);
+        return Task.CompletedTask;
     }
 
     private async Task<TransactionOutcome[]> ApplyAllAsync(SourcedTransaction[] transactions)
@@ -108,7 +118,10 @@ public sealed partial class AccountGrain(
         }
 
         await CommitAsync(uncommitted.Rows);
-        await notifier.NotifyAsync(OwedNotifications(transactions, outcomes));
+        if (_followedUntil > timeProvider.GetUtcNow())
+        {
+            await notifier.NotifyAsync(OwedNotifications(transactions, outcomes));
+        }
 
         if (state.State.TransactionsProcessed - _snapshotAt >= _snapshotEvery)
         {

@@ -1,3 +1,4 @@
+using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Grains.Interfaces.Notifications;
 using Cashback.Grains.Notifications;
 using Microsoft.Extensions.Options;
@@ -10,18 +11,35 @@ namespace Cashback.Silo.Notifications;
 /// through the silo's hosted Orleans client, to that account's bucket stream, whose pulling agents deliver here from
 /// whichever silo holds the grain; it hands each notification to the feeds of its account. One subscription per
 /// bucket and silo, however many clients: the streams' pub-sub state stays small and nothing is delivered twice.
+/// An account publishes only while followed (<see cref="IAccountGrain.FollowAsync"/>): the hub follows each account
+/// it has feeds for and renews that lease every <see cref="NotificationOptions.FollowRenewal"/>.
 /// </summary>
-public sealed partial class AccountNotificationHub(IClusterClient cluster, IOptions<NotificationOptions> options, ILogger<AccountNotificationHub> logger)
+public sealed partial class AccountNotificationHub : IAsyncDisposable
 {
-    private readonly IClusterClient _cluster = cluster;
+    private readonly IClusterClient _cluster;
+    private readonly NotificationOptions _options;
+    private readonly ILogger<AccountNotificationHub> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<AccountNotificationFeed>> _feeds = new(StringComparer.Ordinal);
     private readonly Bucket[] _buckets = [.. Enumerable.Range(0, AccountNotificationStreams.BucketCount).Select(index => new Bucket(index))];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _renewing;
+
+    public AccountNotificationHub(IClusterClient cluster, IOptions<NotificationOptions> options, TimeProvider timeProvider, ILogger<AccountNotificationHub> logger)
+    {
+        _cluster = cluster;
+        _options = options.Value;
+        _logger = logger;
+        _renewing = RenewFollowsAsync(timeProvider);
+    }
+
+    /// <summary>A lease outlives several renewals, so one late or failed renewal never silences an account.</summary>
+    private TimeSpan Lease => _options.FollowRenewal * 5;
 
     /// <summary>Once this returns, every notification the account publishes reaches the feed.</summary>
     public async Task<AccountNotificationFeed> SubscribeAsync(string customerId, CancellationToken cancellationToken)
     {
-        var feed = new AccountNotificationFeed(customerId, options.Value.BufferCapacity, this);
+        var feed = new AccountNotificationFeed(customerId, _options.BufferCapacity, this);
         lock (_gate)
         {
             if (!_feeds.TryGetValue(customerId, out var feeds))
@@ -42,7 +60,25 @@ public sealed partial class AccountNotificationHub(IClusterClient cluster, IOpti
             throw;
         }
 
+        try
+        {
+            // After subscribing: from the moment the account publishes, its stream delivers here.
+            await _cluster.GetGrain<IAccountGrain>(customerId).FollowAsync(Lease).WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            await ReleaseAsync(feed);
+            throw;
+        }
+
         return feed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _renewing;
+        _stopping.Dispose();
     }
 
     internal async ValueTask ReleaseAsync(AccountNotificationFeed feed)
@@ -59,7 +95,41 @@ public sealed partial class AccountNotificationHub(IClusterClient cluster, IOpti
         catch (Exception exception)
         {
             // The silo may be shutting down; a subscription left behind only costs failed deliveries later.
-            LogUnsubscribeFailed(logger, exception, AccountNotificationStreams.BucketOf(feed.CustomerId));
+            LogUnsubscribeFailed(_logger, exception, AccountNotificationStreams.BucketOf(feed.CustomerId));
+        }
+    }
+
+    private async Task RenewFollowsAsync(TimeProvider timeProvider)
+    {
+        using var timer = new PeriodicTimer(_options.FollowRenewal, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                string[] followed;
+                lock (_gate)
+                {
+                    followed = [.. _feeds.Keys];
+                }
+
+                await Task.WhenAll(followed.Select(RenewAsync));
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewAsync(string customerId)
+    {
+        try
+        {
+            await _cluster.GetGrain<IAccountGrain>(customerId).FollowAsync(Lease);
+        }
+        catch (Exception exception)
+        {
+            // The lease outlives this renewal; the next one tries again.
+            LogRenewalFailed(_logger, exception, customerId);
         }
     }
 
@@ -110,6 +180,9 @@ public sealed partial class AccountNotificationHub(IClusterClient cluster, IOpti
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the follow of account {CustomerId}")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, string customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not unsubscribe from notification bucket {Bucket}")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, int bucket);

@@ -17,4 +17,12 @@ public sealed class NotificationOptions
     /// </summary>
     [Range(16, 1_000_000)]
     public int BufferCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// How often the silo renews its follow of each account it has listening clients for; an account publishes live
+    /// notifications only while followed. After the account's grain is reactivated elsewhere (a partition moving, a
+    /// silo leaving), notifications resume within this time; until then a client recovers them with <c>Last-Event-ID</c>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan FollowRenewal { get; set; } = TimeSpan.FromSeconds(2);
 }
