@@ -5,6 +5,7 @@ using Cashback.Ingestor.Parsing;
 using Cashback.Ingestor.Placement;
 using Cashback.Ingestor.Publishing;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Cashback.Ingestor.Telemetry;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,8 @@ public sealed partial class TransactionIngestor : BackgroundService
 {
     /// <summary>How long a full in-flight window may last before consumption pauses.</summary>
     private static readonly TimeSpan SaturationBeforePause = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly IGrainFactory _grains;
     private readonly KafkaClients _clients;
@@ -187,8 +190,9 @@ public sealed partial class TransactionIngestor : BackgroundService
             var account = _grains.GetGrain<IAccountGrain>(first.Transaction.CustomerId);
             SourcedTransaction[] transactions = [.. batch.Select(m => new SourcedTransaction(m.Transaction, m.Source))];
             IngestorCallContext.Describe(first.Message.Partition.Value);
-            var outcomes = await _retry.ExecuteAsync(
-                async _ => await _metrics.TimeGrainWriteAsync(() => account.ApplyBatchAsync(transactions)), _abort.Token);
+            var started = Stopwatch.GetTimestamp();
+            var outcomes = await WithRetriesAsync(() => account.ApplyBatchAsync(transactions));
+            _metrics.RecordGrainWrite(Stopwatch.GetElapsedTime(started));
 
             List<Task> publishing = [];
             for (var i = 0; i < batch.Count; i++)
@@ -196,7 +200,11 @@ public sealed partial class TransactionIngestor : BackgroundService
                 var (transaction, outcome) = (transactions[i].Transaction, outcomes[i]);
                 if (outcome.OwesEventFor(transactions[i].Source))
                 {
-                    publishing.Add(_retry.ExecuteAsync(token => new ValueTask(_publisher.PublishAsync(transaction, outcome, token)), _abort.Token).AsTask());
+                    publishing.Add(WithRetriesAsync(async () =>
+                    {
+                        await _publisher.PublishAsync(transaction, outcome, _abort.Token);
+                        return true;
+                    }));
                 }
 
                 _metrics.RecordOutcome(outcome, transaction.Currency);
@@ -220,6 +228,24 @@ public sealed partial class TransactionIngestor : BackgroundService
             {
                 Finish(accepted.Message, succeeded);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it succeeds or the ingestor stops. The first try runs bare, so the retry
+    /// pipeline and its allocations are paid only once something failed, as during an outage.
+    /// </summary>
+    private async Task<T> WithRetriesAsync<T>(Func<Task<T>> attempt)
+    {
+        try
+        {
+            return await attempt();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            RetryingAfterFailure(_logger, 1, FirstRetryDelay, error.Message); // the pipeline numbers its retries from 2
+            await Task.Delay(FirstRetryDelay, _abort.Token);
+            return await _retry.ExecuteAsync(async _ => await attempt(), _abort.Token);
         }
     }
 
@@ -419,11 +445,11 @@ public sealed partial class TransactionIngestor : BackgroundService
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(100),
+            Delay = FirstRetryDelay,
             MaxDelay = _options.MaxRetryDelay,
             OnRetry = args =>
             {
-                RetryingAfterFailure(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message);
+                RetryingAfterFailure(_logger, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception?.Message);
                 return default;
             },
         })

@@ -75,14 +75,8 @@ public sealed class CashbackMetrics
         _deadLetters.Add(1, new KeyValuePair<string, object?>("error", errorCode));
     }
 
-    /// <summary>Runs one grain call and records how long it took when it succeeded.</summary>
-    public async Task<T> TimeGrainWriteAsync<T>(Func<Task<T>> write)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var result = await write();
-        _grainWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return result;
-    }
+    /// <summary>How long one account's grain call took, retries included, once it succeeded.</summary>
+    public void RecordGrainWrite(TimeSpan duration) => _grainWriteDuration.Record(duration.TotalSeconds);
 
     /// <summary>Lag of a partition: its high watermark (as last fetched) minus the next offset this consumer will read.</summary>
     public void RecordConsumerLag(TopicPartition partition, long nextOffset, WatermarkOffsets watermarks)
