@@ -23,6 +23,9 @@ public sealed record BenchOptions
     /// <summary>Extra environment variables of the silo processes (e.g. <c>DOTNET_gcServer=0</c>), <c>K=V</c> pairs separated by <c>;</c>.</summary>
     public string SiloEnvironment { get; init; } = "";
 
+    /// <summary>Runs each silo in a memory cgroup of this many MiB, as a container limit would (0: no limit).</summary>
+    public int SiloMemoryLimitMiB { get; init; }
+
     public IReadOnlyList<string> DistributionList =>
         [.. Distributions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(d => d != "none")];
 
@@ -49,6 +52,7 @@ public sealed record BenchOptions
                 "output" => options with { Output = value },
                 "silo-settings" => options with { SiloSettings = value },
                 "silo-environment" => options with { SiloEnvironment = value },
+                "silo-memory-limit-mib" => options with { SiloMemoryLimitMiB = Int(value) },
                 var unknown => throw new ArgumentException($"Unknown option --{unknown}"),
             };
         }

@@ -126,6 +126,8 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
 
     public long PeakRssBytes => silos.Max(s => s.PeakRssBytes);
 
+    public long? PeakCgroupBytes => silos.Max(s => s.CgroupPeakBytes);
+
     private TimeSpan SiloCpu() => silos.Aggregate(TimeSpan.Zero, (sum, silo) => sum + silo.CpuTime);
 
     private string NextTransactionId() => $"b{Interlocked.Increment(ref _sequence)}";

@@ -69,7 +69,7 @@ try
     }
 
     var peakRss = run.PeakRssBytes;
-    Report(options, kafkaFloor, kafkaLatencyFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss);
+    Report(options, kafkaFloor, kafkaLatencyFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss, run.PeakCgroupBytes);
 }
 finally
 {
@@ -80,7 +80,7 @@ finally
 }
 
 static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result? kafkaLatencyFloor, double singleRowFloor, double batchedFloor,
-    List<PipelineRun.Throughput> throughputs, LatencyProbe.Result? latency, long peakRss)
+    List<PipelineRun.Throughput> throughputs, LatencyProbe.Result? latency, long peakRss, long? peakCgroup)
 {
     var table = new StringBuilder();
     table.AppendLine(CultureInfo.InvariantCulture, $"Cashback.Orleans bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Silos} silo(s), {options.Accounts:N0} accounts");
@@ -106,10 +106,10 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
         table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | {Percentiles(latency)} | {(kafkaLatencyFloor is null ? "" : $"p99 {latency.P99 / kafkaLatencyFloor.P99:F1}× the Kafka relay's")} |");
     }
 
-    var settings = options.SiloSettingList.Count == 0 && options.SiloEnvironmentList.Count == 0
-        ? "default settings"
-        : string.Join(", ", options.SiloEnvironmentList.Concat(options.SiloSettingList));
-    table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS ({settings}) | {peakRss / 1024.0 / 1024.0:N0} MiB | |");
+    IEnumerable<string> limit = options.SiloMemoryLimitMiB > 0 ? [$"memory cgroup of {options.SiloMemoryLimitMiB:N0} MiB"] : [];
+    var settings = string.Join(", ", limit.Concat(options.SiloEnvironmentList).Concat(options.SiloSettingList).DefaultIfEmpty("default settings"));
+    var cgroupPeak = peakCgroup is { } bytes ? $"; the cgroup's peak (page cache included) {bytes / 1024.0 / 1024.0:N0} MiB" : "";
+    table.AppendLine(CultureInfo.InvariantCulture, $"| silo peak RSS ({settings}) | {peakRss / 1024.0 / 1024.0:N0} MiB{cgroupPeak} | |");
 
     Console.WriteLine();
     Console.WriteLine(table);
@@ -123,6 +123,7 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
         throughputs,
         latency,
         siloPeakRssBytes = peakRss,
+        siloCgroupPeakBytes = peakCgroup,
     }, new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"Written {stem}.md and {stem}.json");
 }

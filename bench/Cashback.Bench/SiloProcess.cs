@@ -8,11 +8,13 @@ namespace Cashback.Bench;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly MemoryCgroup? _cgroup;
 
-    private SiloProcess(Process process, string httpAddress)
+    private SiloProcess(Process process, string httpAddress, MemoryCgroup? cgroup)
     {
         _process = process;
         HttpAddress = httpAddress;
+        _cgroup = cgroup;
     }
 
     public string HttpAddress { get; }
@@ -22,7 +24,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(
         string siloDll, int index, string postgres, string kafka, int httpPort, int siloPort, int gatewayPort, BenchOptions options)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var cgroup = options.SiloMemoryLimitMiB > 0
+            ? MemoryCgroup.Create($"cashback-bench-silo-{index}-{Environment.ProcessId}", options.SiloMemoryLimitMiB * 1024L * 1024L)
+            : null;
+        var start = new ProcessStartInfo(cgroup is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -43,6 +48,15 @@ public sealed class SiloProcess : IAsyncDisposable
             "--Auth:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
         ];
+        if (cgroup is not null)
+        {
+            // Join the group before the runtime starts: .NET reads its memory limit once, at start-up.
+            foreach (var argument in new[] { "-c", "echo $$ > \"$0\" && exec dotnet \"$@\"", cgroup.ProcsFile })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         foreach (var argument in arguments.Concat(options.SiloSettingList.Select(setting => $"--{setting}")))
         {
             start.ArgumentList.Add(argument);
@@ -62,7 +76,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process, $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}");
+        return new SiloProcess(process, $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}", cgroup);
     }
 
     /// <summary>User + system CPU time the process has used so far.</summary>
@@ -92,6 +106,9 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The most memory the silo's cgroup used at once (page cache included), when it runs in one.</summary>
+    public long? CgroupPeakBytes => _cgroup?.PeakBytes;
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -101,5 +118,6 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _cgroup?.Dispose();
     }
 }
