@@ -47,8 +47,9 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
 
     private const string FindSql = $"""
         SELECT {RecordColumns}
-        FROM cashback_transactions t
-        WHERE t.customer_id = $1 AND t.transaction_id = ANY($2)
+        FROM unnest($1::text[], $2::text[]) AS wanted(customer_id, transaction_id)
+        JOIN cashback_transactions t
+          ON t.customer_id = wanted.customer_id AND t.transaction_id = wanted.transaction_id
         """;
 
     private const string FindOriginalSql = """
@@ -64,12 +65,18 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<PendingRecords> _pending = Channel.CreateUnbounded<PendingRecords>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingFind> _finds = Channel.CreateUnbounded<PendingFind>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task[] _workers;
 
     public PostgresAuditLog(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _workers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync)), Task.Run(ReadBatchesAsync)];
+        _workers =
+        [
+            .. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync)),
+            Task.Run(() => ServeInBatchesAsync(_reads.Reader, MaxAccountsPerRead, ReadAfterAsync, (read, error) => read.Read.TrySetException(error))),
+            Task.Run(() => ServeInBatchesAsync(_finds.Reader, MaxAccountsPerRead, FindOutcomesAsync, (find, error) => find.Found.TrySetException(error))),
+        ];
     }
 
     Task IAuditLog.RecordAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
@@ -94,21 +101,17 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         return pending.Read.Task.WaitAsync(cancellationToken);
     }
 
-    async Task<IReadOnlyDictionary<string, TransactionOutcome>> IAuditLog.FindOutcomesAsync(
+    Task<IReadOnlyDictionary<string, TransactionOutcome>> IAuditLog.FindOutcomesAsync(
         string customerId, IReadOnlyCollection<string> transactionIds, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(FindSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transactionIds] });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = new Dictionary<string, TransactionOutcome>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        var pending = new PendingFind(
+            customerId, transactionIds, new TaskCompletionSource<IReadOnlyDictionary<string, TransactionOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_finds.Writer.TryWrite(pending))
         {
-            var outcome = ReadRecord(reader).Outcome;
-            found[outcome.TransactionId] = outcome with { WasDuplicate = true };
+            throw new ObjectDisposedException(nameof(PostgresAuditLog));
         }
 
-        return found;
+        return pending.Found.Task.WaitAsync(cancellationToken);
     }
 
     async Task<OriginalTransaction?> IAuditLog.FindOriginalAsync(
@@ -139,6 +142,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         _reads.Writer.TryComplete();
+        _finds.Writer.TryComplete();
         await Task.WhenAll(_workers);
     }
 
@@ -171,38 +175,84 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
         }
     }
 
-    private async Task ReadBatchesAsync()
+    /// <summary>Serves the requests waiting in <paramref name="requests"/> in batches of up to <paramref name="maxBatch"/>, one query each.</summary>
+    private static async Task ServeInBatchesAsync<T>(ChannelReader<T> requests, int maxBatch, Func<List<T>, Task> serve, Action<T, Exception> fail)
     {
-        var batch = new List<PendingRead>(MaxAccountsPerRead);
-        var reader = _reads.Reader;
-        while (await reader.WaitToReadAsync())
+        var batch = new List<T>(maxBatch);
+        while (await requests.WaitToReadAsync())
         {
-            while (batch.Count < MaxAccountsPerRead && reader.TryRead(out var next))
+            while (batch.Count < maxBatch && requests.TryRead(out var next))
             {
                 batch.Add(next);
             }
 
             try
             {
-                var found = await ReadAfterAsync(batch);
-                foreach (var read in batch)
-                {
-                    IReadOnlyList<AuditRecord> records = found.TryGetValue(read.CustomerId, out var rows)
-                        ? rows.FindAll(r => r.AccountSequence > read.AfterSequence)
-                        : [];
-                    read.Read.TrySetResult(records);
-                }
+                await serve(batch);
             }
             catch (Exception error)
             {
-                batch.ForEach(p => p.Read.TrySetException(error));
+                batch.ForEach(request => fail(request, error));
             }
 
             batch.Clear();
         }
     }
 
-    private async Task<Dictionary<string, List<AuditRecord>>> ReadAfterAsync(List<PendingRead> batch)
+    private async Task FindOutcomesAsync(List<PendingFind> batch)
+    {
+        List<string> customers = [];
+        List<string> transactionIds = [];
+        foreach (var find in batch)
+        {
+            foreach (var id in find.TransactionIds)
+            {
+                customers.Add(find.CustomerId);
+                transactionIds.Add(id);
+            }
+        }
+
+        await using var command = _dataSource.CreateCommand(FindSql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. customers] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. transactionIds] });
+        var found = new Dictionary<(string Customer, string TransactionId), TransactionOutcome>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var record = ReadRecord(reader);
+                found[(record.Transaction.CustomerId, record.Transaction.TransactionId)] = record.Outcome with { WasDuplicate = true };
+            }
+        }
+
+        foreach (var find in batch)
+        {
+            var outcomes = new Dictionary<string, TransactionOutcome>(StringComparer.Ordinal);
+            foreach (var id in find.TransactionIds)
+            {
+                if (found.TryGetValue((find.CustomerId, id), out var outcome))
+                {
+                    outcomes[id] = outcome;
+                }
+            }
+
+            find.Found.TrySetResult(outcomes);
+        }
+    }
+
+    private async Task ReadAfterAsync(List<PendingRead> batch)
+    {
+        var found = await ReadRecordsAfterAsync(batch);
+        foreach (var read in batch)
+        {
+            IReadOnlyList<AuditRecord> records = found.TryGetValue(read.CustomerId, out var rows)
+                ? rows.FindAll(r => r.AccountSequence > read.AfterSequence)
+                : [];
+            read.Read.TrySetResult(records);
+        }
+    }
+
+    private async Task<Dictionary<string, List<AuditRecord>>> ReadRecordsAfterAsync(List<PendingRead> batch)
     {
         // One account may be asked for twice in a batch: read from the earlier position, each caller filters.
         var wanted = batch.GroupBy(r => r.CustomerId, StringComparer.Ordinal).Select(g => (Customer: g.Key, After: g.Min(r => r.AfterSequence))).ToList();
@@ -294,4 +344,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private sealed record PendingRecords(IReadOnlyList<AuditRecord> Records, TaskCompletionSource Written);
 
     private sealed record PendingRead(string CustomerId, long AfterSequence, TaskCompletionSource<IReadOnlyList<AuditRecord>> Read);
+
+    private sealed record PendingFind(
+        string CustomerId, IReadOnlyCollection<string> TransactionIds, TaskCompletionSource<IReadOnlyDictionary<string, TransactionOutcome>> Found);
 }
