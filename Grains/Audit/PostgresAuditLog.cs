@@ -150,6 +150,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     {
         var batch = new List<PendingRecords>();
         var records = new List<AuditRecord>(MaxBatchSize);
+        var insert = new JournalInsert(_dataSource);
         var reader = _pending.Reader;
         while (await reader.WaitToReadAsync())
         {
@@ -161,7 +162,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
 
             try
             {
-                await InsertAsync(records);
+                await insert.ExecuteAsync(records);
                 batch.ForEach(p => p.Written.TrySetResult());
             }
             catch (Exception error)
@@ -302,43 +303,70 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             transaction, outcome, source, reader.IsDBNull(18) ? null : reader.GetString(18), reader.IsDBNull(19) ? null : reader.GetInt64(19));
     }
 
-    private async Task InsertAsync(List<AuditRecord> records)
+    /// <summary>
+    /// One writer's insert, reused for every batch it writes: its columns are lists refilled per batch and bound once as
+    /// array parameters, so a batch allocates no parameters or arrays (at a few rows per batch, as at 2,000/s, those
+    /// were an eighth of the silo's allocations).
+    /// </summary>
+    private sealed class JournalInsert
     {
-        await using var command = _dataSource.CreateCommand(InsertSql);
-        var parameters = command.Parameters;
-        parameters.Add(Array(records, r => r.Transaction.CustomerId));
-        parameters.Add(Array(records, r => r.Transaction.TransactionId));
-        parameters.Add(Array(records, r => r.Transaction.Type.ToString().ToLowerInvariant()));
-        parameters.Add(Array(records, r => r.Transaction.OriginalTransactionId));
-        parameters.Add(Array(records, r => r.Transaction.Amount));
-        parameters.Add(Array(records, r => r.Transaction.Currency));
-        parameters.Add(Array(records, r => r.Transaction.MerchantId));
-        parameters.Add(Array(records, r => r.Transaction.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz));
-        parameters.Add(Array(records, r => (int)r.Transaction.Timestamp.Offset.TotalMinutes));
-        parameters.Add(Array(records, r => r.Outcome.Cashback > 0m)); // a reversal is not eligible: refunds never are
-        parameters.Add(Array(records, r => r.Outcome.Cashback));
-        parameters.Add(Array(records, r => r.Outcome.Reason));
-        parameters.Add(Array(records, r => r.Outcome.RuleId));
-        parameters.Add(Array(records, r => r.Outcome.RuleSetVersion));
-        parameters.Add(Array(records, r => r.Outcome.Balance));
-        parameters.Add(Array(records, r => r.Source?.Topic));
-        parameters.Add(Array(records, r => r.Source?.Partition));
-        parameters.Add(Array(records, r => r.Source?.Offset));
-        parameters.Add(Array(records, r => r.Outcome.ProcessedAt.UtcDateTime, NpgsqlDbType.TimestampTz));
-        parameters.Add(Array(records, r => r.CapPeriod));
-        parameters.Add(Array(records, r => r.AccountSequence));
-        await command.ExecuteNonQueryAsync();
-    }
+        private readonly NpgsqlCommand _command;
+        private readonly List<Action<AuditRecord>> _appends = [];
+        private readonly List<Action> _clears = [];
 
-    private static NpgsqlParameter Array<T>(List<AuditRecord> records, Func<AuditRecord, T> select, NpgsqlDbType? elementType = null)
-    {
-        var parameter = new NpgsqlParameter<T[]> { TypedValue = [.. records.Select(select)] };
-        if (elementType is { } type)
+        public JournalInsert(NpgsqlDataSource dataSource)
         {
-            parameter.NpgsqlDbType = NpgsqlDbType.Array | type;
+            _command = dataSource.CreateCommand(InsertSql);
+            Column(r => r.Transaction.CustomerId);
+            Column(r => r.Transaction.TransactionId);
+            Column(r => r.Transaction.Type == TransactionType.Refund ? "refund" : "purchase");
+            Column(r => r.Transaction.OriginalTransactionId);
+            Column(r => r.Transaction.Amount);
+            Column(r => r.Transaction.Currency);
+            Column(r => r.Transaction.MerchantId);
+            Column(r => r.Transaction.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz);
+            Column(r => (int)r.Transaction.Timestamp.Offset.TotalMinutes);
+            Column(r => r.Outcome.Cashback > 0m); // a reversal is not eligible: refunds never are
+            Column(r => r.Outcome.Cashback);
+            Column(r => r.Outcome.Reason);
+            Column(r => r.Outcome.RuleId);
+            Column(r => r.Outcome.RuleSetVersion);
+            Column(r => r.Outcome.Balance);
+            Column(r => r.Source?.Topic);
+            Column(r => r.Source?.Partition);
+            Column(r => r.Source?.Offset);
+            Column(r => r.Outcome.ProcessedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+            Column(r => r.CapPeriod);
+            Column(r => r.AccountSequence);
         }
 
-        return parameter;
+        public async Task ExecuteAsync(List<AuditRecord> records)
+        {
+            _clears.ForEach(clear => clear());
+            foreach (var record in records)
+            {
+                foreach (var append in _appends)
+                {
+                    append(record);
+                }
+            }
+
+            await _command.ExecuteNonQueryAsync();
+        }
+
+        private void Column<T>(Func<AuditRecord, T> select, NpgsqlDbType? elementType = null)
+        {
+            var values = new List<T>(MaxBatchSize);
+            var parameter = new NpgsqlParameter<List<T>> { TypedValue = values };
+            if (elementType is { } type)
+            {
+                parameter.NpgsqlDbType = NpgsqlDbType.Array | type;
+            }
+
+            _command.Parameters.Add(parameter);
+            _appends.Add(record => values.Add(select(record)));
+            _clears.Add(values.Clear);
+        }
     }
 
     private sealed record PendingRecords(IReadOnlyList<AuditRecord> Records, TaskCompletionSource Written);
