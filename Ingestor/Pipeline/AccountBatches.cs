@@ -25,8 +25,9 @@ public sealed class AccountBatches<T>(Func<IReadOnlyList<T>, Task> process)
             _waiting[accountId] = [item];
         }
 
-        // Off the caller's thread: the caller is the consumer loop, which should go on reading.
-        _ = Task.Run(() => DrainAsync(accountId));
+        // Off the caller's thread: the caller is the consumer loop, which should go on reading. A bare work item rather
+        // than Task.Run: no task, closure or captured context per batch, and nothing here is awaited.
+        ThreadPool.UnsafeQueueUserWorkItem(static start => _ = start.Batches.DrainAsync(start.AccountId), (Batches: this, AccountId: accountId), preferLocal: false);
     }
 
     private async Task DrainAsync(string accountId)
