@@ -200,11 +200,7 @@ public sealed partial class TransactionIngestor : BackgroundService
                 var (transaction, outcome) = (transactions[i].Transaction, outcomes[i]);
                 if (outcome.OwesEventFor(transactions[i].Source))
                 {
-                    publishing.Add(WithRetriesAsync(async () =>
-                    {
-                        await _publisher.PublishAsync(transaction, outcome, _abort.Token);
-                        return true;
-                    }));
+                    publishing.Add(WithRetriesAsync(() => _publisher.PublishAsync(transaction, outcome, _abort.Token)));
                 }
 
                 _metrics.RecordOutcome(outcome, transaction.Currency);
@@ -249,9 +245,15 @@ public sealed partial class TransactionIngestor : BackgroundService
         }
     }
 
+    private Task WithRetriesAsync(Func<Task> attempt) => WithRetriesAsync(async () =>
+    {
+        await attempt();
+        return true;
+    });
+
     private async Task DeadLetterAsync(ConsumeResult<byte[], byte[]> message, ParseError error)
     {
-        await _retry.ExecuteAsync(token => new ValueTask(_publisher.DeadLetterAsync(message, error, token)), _abort.Token);
+        await WithRetriesAsync(() => _publisher.DeadLetterAsync(message, error, _abort.Token));
         _metrics.RecordDeadLetter(error.Code);
     }
 
