@@ -5,7 +5,8 @@ using Cashback.Tests.Infrastructure;
 namespace Cashback.Tests.Operations;
 
 /// <summary>The silo started as a user starts it, its dashboard opened in a real (headless) browser.</summary>
-public sealed class DashboardBrowserTests(DashboardBrowserTests.LocalSilo silo) : IClassFixture<DashboardBrowserTests.LocalSilo>
+[Collection(LocalSiloCollection.Name)]
+public sealed class DashboardBrowserTests(LocalSiloFixture silo)
 {
     [Fact]
     public async Task the_dashboard_opened_with_the_printed_admin_token_shows_the_cluster_overview_with_one_active_silo()
@@ -57,35 +58,5 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.LocalSilo silo) 
         // Allowed in: 404 until account 123 has had a transaction (another test of this class gives it one), then 200.
         Assert.True(own.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"own account: {own.StatusCode}");
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
-    }
-
-    /// <summary>One local silo process for the class, and the tokens it printed at start-up.</summary>
-    public sealed class LocalSilo : IAsyncLifetime
-    {
-        private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(120);
-        private readonly PostgresServerFixture _postgres = new();
-        private LocalSiloProcess? _process;
-
-        public LocalSiloProcess Process => _process ?? throw new InvalidOperationException("Not started yet.");
-
-        public string AdminToken { get; private set; } = "";
-
-        public string CustomerToken { get; private set; } = "";
-
-        public async Task InitializeAsync()
-        {
-            await _postgres.InitializeAsync();
-            _process = LocalSiloProcess.Start(await _postgres.CreateMigratedDatabaseAsync());
-            AdminToken = await Process.WaitForOutputAsync(@"admin \(scope cashback\.admin\): (\S+)", StartDeadline);
-            CustomerToken = await Process.WaitForOutputAsync(@"customer 123 \(reads only its own account\): (\S+)", StartDeadline);
-        }
-
-        public async Task DisposeAsync()
-        {
-            if (_process is not null)
-            {
-                await _process.DisposeAsync();
-            }
-        }
     }
 }

@@ -2,26 +2,26 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Cashback.Tests.Infrastructure;
-using Cashback.Tests.Security;
 
 namespace Cashback.Tests.Operations;
 
-[Collection(SecuredSiloCollection.Name)]
-public sealed partial class MetricsEndpointTests(SecuredSiloFixture silo)
+/// <summary>The scrape of a silo in its own process, as Prometheus reads it.</summary>
+[Collection(LocalSiloCollection.Name)]
+public sealed partial class MetricsEndpointTests(LocalSiloFixture silo)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task after_a_few_transactions_the_scrape_holds_outcomes_cashback_dead_letters_lag_write_latency_and_platform_meters()
     {
-        var pipeline = silo.Pipeline;
+        using var kafka = new KafkaTestClient(silo.Process.KafkaBootstrapServers);
         const string earning = """{"transaction_id": "m-1", "customer_id": "metrics-1", "amount": 20, "transaction_timestamp": "2023-04-21T09:30:00Z", "merchant_id": "MerchantX"}""";
         const string notEarning = """{"transaction_id": "m-2", "customer_id": "metrics-1", "amount": 20, "transaction_timestamp": "2023-04-22T09:30:00Z", "merchant_id": "MerchantX"}""";
-        await pipeline.Kafka.ProduceAsync("transactions", "metrics-1", earning);
-        await pipeline.Kafka.ProduceAsync("transactions", "metrics-1", notEarning);
-        await pipeline.Kafka.ProduceAsync("transactions", "metrics-1", earning); // sent again: a duplicate
-        await pipeline.Kafka.ProduceAsync("transactions", "metrics-1", "{not json");
-        using var client = silo.CreateAnonymousClient();
+        await kafka.ProduceAsync("transactions", "metrics-1", earning);
+        await kafka.ProduceAsync("transactions", "metrics-1", notEarning);
+        await kafka.ProduceAsync("transactions", "metrics-1", earning); // sent again: a duplicate
+        await kafka.ProduceAsync("transactions", "metrics-1", "{not json");
+        using var client = new HttpClient { BaseAddress = new Uri(silo.Process.BaseAddress) };
 
         await Eventually.ReachesAsync(
             () => ScrapeAsync(client),
