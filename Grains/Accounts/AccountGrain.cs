@@ -192,13 +192,13 @@ public sealed partial class AccountGrain(
     /// </summary>
     private async Task<TransactionOutcome?[]> FindEarlierOutcomesAsync(SourcedTransaction[] transactions)
     {
-        var recent = state.State.RecentOutcomes;
+        var recent = state.State.Recent;
         var earlier = new TransactionOutcome?[transactions.Length];
         List<string>? notRecent = null;
         for (var i = 0; i < transactions.Length; i++)
         {
             var id = transactions[i].Transaction.TransactionId;
-            earlier[i] = recent.Find(o => o.TransactionId == id);
+            earlier[i] = FindRecent(id)?.Outcome;
             if (earlier[i] is null)
             {
                 (notRecent ??= []).Add(id);
@@ -238,10 +238,10 @@ public sealed partial class AccountGrain(
 
     private async Task<OriginalTransaction?> FindOriginalAsync(string transactionId, UncommittedRows uncommitted)
     {
-        var recent = state.State.RecentTransactions;
+        var recent = state.State.Recent;
         var refundsOfIt = recent.FindAll(t => t.Type == TransactionType.Refund && t.OriginalTransactionId == transactionId);
 
-        var kept = recent.Find(t => t.TransactionId == transactionId);
+        var kept = FindRecent(transactionId);
         if (kept is not null)
         {
             // Whatever followed it is in the window too, so are all the refunds that reversed any of its cashback.
@@ -299,19 +299,7 @@ public sealed partial class AccountGrain(
         current.TransactionsProcessed++;
         current.UpdatedAt = now;
 
-        var outcome = new TransactionOutcome(
-            transaction.TransactionId,
-            judgement.Cashback,
-            judgement.Reason,
-            judgement.RuleId,
-            judgement.RuleSetVersion,
-            current.Balance,
-            now,
-            WasDuplicate: false,
-            source);
-
-        current.RecentOutcomes.Add(outcome);
-        current.RecentTransactions.Add(new RecentTransaction(
+        var kept = new RecentTransaction(
             transaction.TransactionId,
             transaction.Type,
             transaction.Amount,
@@ -320,10 +308,28 @@ public sealed partial class AccountGrain(
             judgement.Cashback,
             judgement.RuleId,
             judgement.RuleSetVersion,
-            judgement.CapPeriod));
-        KeepLast(current.RecentOutcomes, _window);
-        KeepLast(current.RecentTransactions, _window);
-        return outcome;
+            judgement.CapPeriod,
+            judgement.Reason,
+            current.Balance,
+            now,
+            source);
+        current.Recent.Add(kept);
+        KeepLast(current.Recent, _window);
+        return kept.Outcome;
+    }
+
+    private RecentTransaction? FindRecent(string transactionId)
+    {
+        var recent = state.State.Recent;
+        for (var i = recent.Count - 1; i >= 0; i--)
+        {
+            if (recent[i].TransactionId == transactionId)
+            {
+                return recent[i];
+            }
+        }
+
+        return null;
     }
 
     private static void KeepLast<T>(List<T> items, int count)

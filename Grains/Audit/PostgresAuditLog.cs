@@ -288,7 +288,7 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
             Currency: reader.GetString(5),
             Type: reader.GetString(2) == "refund" ? TransactionType.Refund : TransactionType.Purchase,
             OriginalTransactionId: reader.IsDBNull(3) ? null : reader.GetString(3));
-        var source = reader.IsDBNull(15) ? null : new SourcePosition(reader.GetString(15), reader.GetInt32(16), reader.GetInt64(17));
+        var source = reader.IsDBNull(15) ? null : new SourcePosition(string.Intern(reader.GetString(15)), reader.GetInt32(16), reader.GetInt64(17));
         var outcome = new TransactionOutcome(
             transaction.TransactionId,
             Cashback: reader.GetDecimal(9),

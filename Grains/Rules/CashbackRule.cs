@@ -48,9 +48,12 @@ public sealed record CashbackRule(
     public bool IsInForceAt(DateTimeOffset timestamp) =>
         (ValidFrom is null || timestamp >= ValidFrom.Value) && (ValidUntil is null || timestamp < ValidUntil.Value);
 
-    /// <summary>The calendar month (<c>yyyy-MM</c>) the monthly cap of <paramref name="timestamp"/> counts against.</summary>
+    /// <summary>
+    /// The calendar month (<c>yyyy-MM</c>) the monthly cap of <paramref name="timestamp"/> counts against: interned,
+    /// as accounts keep it with each recent transaction and there are only twelve a year.
+    /// </summary>
     public string CapPeriodOf(DateTimeOffset timestamp) =>
-        LocalTimeOf(timestamp).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        string.Intern(LocalTimeOf(timestamp).ToString("yyyy-MM", CultureInfo.InvariantCulture));
 
     /// <summary>The cashback before any cap: rounded to cents, midpoint away from zero.</summary>
     public decimal CashbackFor(decimal amount) => Cents.Round(amount * Percentage / 100m);

@@ -508,6 +508,7 @@ public sealed partial class TransactionIngestor : BackgroundService
     /// <summary>A parsed message waiting for its account's next batch.</summary>
     private sealed record AcceptedMessage(ConsumeResult<byte[], byte[]> Message, CardTransaction Transaction)
     {
-        public SourcePosition Source { get; } = new(Message.Topic, Message.Partition.Value, Message.Offset.Value);
+        // The client gives each message its own copy of the topic name; accounts keep the position of recent transactions.
+        public SourcePosition Source { get; } = new(string.Intern(Message.Topic), Message.Partition.Value, Message.Offset.Value);
     }
 }
