@@ -1,5 +1,3 @@
-using Cashback.Grains.Interfaces.Accounts;
-
 namespace Cashback.Grains.Accounts;
 
 /// <summary>
