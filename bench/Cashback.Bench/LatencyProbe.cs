@@ -10,18 +10,29 @@ namespace Cashback.Bench;
 /// </summary>
 public static class LatencyProbe
 {
-    public sealed record Result(int Rate, int Seconds, int Messages, double P50, double P95, double P99, double Max);
+    public sealed record Result(int Rate, int Seconds, int Messages, double P50, double P95, double P99, double Max)
+    {
+        /// <summary>The same messages timed from produce to the stamp a stage put on them, where the stage stamps one.</summary>
+        public Result? ToStage { get; init; }
+
+        /// <summary>From that stamp until the message was read back.</summary>
+        public Result? FromStage { get; init; }
+    }
 
     /// <param name="next">Makes the message with the given id.</param>
     /// <param name="idOf">The id of the message a read-back one was caused by.</param>
+    /// <param name="stampOf">
+    /// When a stage in between handled the message (wall clock, as the stage wrote it), to split the latency there.
+    /// </param>
     public static async Task<Result> MeasureAsync(
         string bootstrapServers, string sendTo, string readFrom, int partitions, int rate, int seconds,
-        Func<string, (byte[] Key, byte[] Value)> next, Func<Message<byte[], byte[]>, string> idOf, LogTrimmer? trimmer = null)
+        Func<string, (byte[] Key, byte[] Value)> next, Func<Message<byte[], byte[]>, string> idOf,
+        LogTrimmer? trimmer = null, Func<Message<byte[], byte[]>, DateTime>? stampOf = null)
     {
         using var reader = Clients.TailReader(bootstrapServers, readFrom, partitions);
         using var followed = trimmer?.FollowEventReader(reader);
         using var producer = Clients.Producer(bootstrapServers);
-        var sentAt = new Dictionary<string, long>();
+        var sentAt = new Dictionary<string, (long Ticks, DateTime Wall)>();
         var warmUp = rate;
         var total = warmUp + rate * seconds;
         var clock = Stopwatch.StartNew();
@@ -43,7 +54,7 @@ public static class LatencyProbe
                 var (key, value) = next(id);
                 lock (sentAt)
                 {
-                    sentAt[id] = Stopwatch.GetTimestamp();
+                    sentAt[id] = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
                 }
 
                 producer.Produce(sendTo, new Message<byte[], byte[]> { Key = key, Value = value });
@@ -53,6 +64,8 @@ public static class LatencyProbe
         });
 
         var latencies = new List<double>(total);
+        var toStage = new List<double>(stampOf is null ? 0 : total);
+        var fromStage = new List<double>(stampOf is null ? 0 : total);
         var seen = new HashSet<string>();
         var idle = Stopwatch.StartNew();
         while (seen.Count < total && idle.Elapsed < TimeSpan.FromSeconds(60))
@@ -64,8 +77,9 @@ public static class LatencyProbe
             }
 
             var received = Stopwatch.GetTimestamp();
+            var receivedWall = DateTime.UtcNow;
             var id = idOf(result.Message);
-            long sent;
+            (long Ticks, DateTime Wall) sent;
             lock (sentAt)
             {
                 if (!sentAt.TryGetValue(id, out sent) || !seen.Add(id))
@@ -76,7 +90,13 @@ public static class LatencyProbe
 
             if (!IsWarmUp(id))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(sent, received).TotalMilliseconds);
+                latencies.Add(Stopwatch.GetElapsedTime(sent.Ticks, received).TotalMilliseconds);
+                if (stampOf is not null)
+                {
+                    var stamped = stampOf(result.Message);
+                    toStage.Add((stamped - sent.Wall).TotalMilliseconds);
+                    fromStage.Add((receivedWall - stamped).TotalMilliseconds);
+                }
             }
 
             idle.Restart();
@@ -88,6 +108,15 @@ public static class LatencyProbe
             throw new InvalidOperationException($"Only {seen.Count} of {total} messages came back from {readFrom}.");
         }
 
+        return Summarise(rate, seconds, latencies) with
+        {
+            ToStage = stampOf is null ? null : Summarise(rate, seconds, toStage),
+            FromStage = stampOf is null ? null : Summarise(rate, seconds, fromStage),
+        };
+    }
+
+    private static Result Summarise(int rate, int seconds, List<double> latencies)
+    {
         latencies.Sort();
         return new Result(rate, seconds, latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), latencies[^1]);
     }

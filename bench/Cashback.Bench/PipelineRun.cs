@@ -74,7 +74,7 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
 
     /// <summary>Produce → event latency at a fixed offered rate.</summary>
     public Task<LatencyProbe.Result> MeasureLatencyAsync(Workload workload, int rate, int seconds) =>
-        LatencyProbe.MeasureAsync(bootstrapServers, "transactions", "cashback_events", Partitions, rate, seconds, workload.Next, EventId, trimmer);
+        LatencyProbe.MeasureAsync(bootstrapServers, "transactions", "cashback_events", Partitions, rate, seconds, workload.Next, EventId, trimmer, AppliedAt);
 
     /// <summary>
     /// Every account's audit rows sum to what the workload says it must be, and so does its balance read over HTTP from
@@ -138,6 +138,13 @@ public sealed class PipelineRun(string bootstrapServers, string postgres, IReadO
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM cashback_transactions", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The event's <c>processed_at</c>: when the account grain applied the transaction, before its commit.</summary>
+    private static DateTime AppliedAt(Message<byte[], byte[]> message)
+    {
+        using var document = JsonDocument.Parse(message.Value);
+        return document.RootElement.GetProperty("processed_at").GetDateTime().ToUniversalTime();
     }
 
     // The publisher puts the event id in a header too: reading it there spares the bench a JSON parse per event.

@@ -104,6 +104,11 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
     if (latency is not null)
     {
         table.AppendLine(CultureInfo.InvariantCulture, $"| latency produce → event at {latency.Rate:N0}/s for {latency.Seconds} s | {Percentiles(latency)} | {(kafkaLatencyFloor is null ? "" : $"p99 {latency.P99 / kafkaLatencyFloor.P99:F1}× the Kafka relay's")} |");
+        if (latency is { ToStage: { } toGrain, FromStage: { } fromGrain })
+        {
+            table.AppendLine(CultureInfo.InvariantCulture, $"| … of which produce → applied by the account grain | {Percentiles(toGrain)} | |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| … of which applied → event read (journal commit, publish, Kafka) | {Percentiles(fromGrain)} | |");
+        }
     }
 
     IEnumerable<string> limit = options.SiloMemoryLimitMiB > 0 ? [$"memory cgroup of {options.SiloMemoryLimitMiB:N0} MiB"] : [];
