@@ -1,38 +1,70 @@
+using Cashback.Grains.Audit;
+using Cashback.Grains.Interfaces.Accounts;
 using Cashback.Silo.Hosting;
 using Cashback.Tests.Infrastructure;
 using Npgsql;
+using static Cashback.Tests.Infrastructure.TestTransactions;
 
 namespace Cashback.Tests.Database;
 
 [Collection(PostgresCollection.Name)]
 public sealed class JournalDataSourceTests(PostgresServerFixture postgres)
 {
-    private const string RepeatedStatement = "SELECT count(*) FROM cashback_transactions WHERE customer_id = $1";
+    /// <summary>The audit log's writers (its <c>Writers</c>): each holds a connection of its own.</summary>
+    private const int JournalWriters = 4;
+
+    private long _accountSequence;
 
     [Fact]
-    public async Task a_statement_repeated_on_pooled_connections_is_prepared_once_and_stays_prepared()
+    public async Task journal_writers_whose_connections_the_server_dropped_write_the_next_batches_on_new_ones()
     {
-        await using var dataSource = AccountGrainsRegistration.CreateDataSource(await postgres.CreateMigratedDatabaseAsync());
-        for (var i = 0; i < 10; i++)
+        var database = await postgres.CreateMigratedDatabaseAsync();
+        await using var dataSource = AccountGrainsRegistration.CreateDataSource(database);
+        await using var log = new PostgresAuditLog(dataSource);
+        IAuditLog audit = log;
+        for (var i = 0; i < JournalWriters * 2; i++)
         {
-            // Each command rents the pool's one idle connection and returns it, as a journal writer does per batch.
-            await using var command = dataSource.CreateCommand(RepeatedStatement);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"account-{i}" });
-            Assert.Equal(0L, await command.ExecuteScalarAsync());
+            await audit.RecordAsync([Row($"before-{i}")]);
         }
 
-        await using var check = dataSource.CreateCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1");
-        check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = RepeatedStatement });
-        Assert.Equal(1L, await check.ExecuteScalarAsync());
+        var dropped = await Sql.ScalarAsync<long>(database,
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        Assert.True(dropped > 0);
+
+        // Each writer whose connection died fails its next batch once (the account grain retries it) and then reconnects.
+        var failures = 0;
+        for (var i = 0; i < JournalWriters * 4; i++)
+        {
+            var row = Row($"after-{i}");
+            while (true)
+            {
+                try
+                {
+                    await audit.RecordAsync([row]);
+                    break;
+                }
+                catch (NpgsqlException) when (failures < JournalWriters * 2)
+                {
+                    failures++;
+                }
+            }
+        }
+
+        Assert.Equal(JournalWriters * 6L, await Sql.ScalarAsync<long>(database, "SELECT count(*) FROM cashback_transactions"));
     }
 
     [Fact]
-    public void a_connection_string_that_sets_max_auto_prepare_keeps_its_value()
+    public void connections_go_back_to_the_pool_without_a_reset()
     {
-        using var dataSource = AccountGrainsRegistration.CreateDataSource("Host=127.0.0.1;Max Auto Prepare=4");
+        using var dataSource = AccountGrainsRegistration.CreateDataSource("Host=127.0.0.1");
 
-        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        Assert.Equal(4, settings.MaxAutoPrepare);
-        Assert.True(settings.NoResetOnClose);
+        Assert.True(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).NoResetOnClose);
     }
+
+    private AuditRecord Row(string transactionId) => new(
+        Purchase(transactionId, "journal-writer", 20m),
+        new TransactionOutcome(transactionId, 2m, "earned", "merchant-x-friday", 1, 2m, AFriday, WasDuplicate: false, Source: null),
+        null,
+        null,
+        ++_accountSequence);
 }
