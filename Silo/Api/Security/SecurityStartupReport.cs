@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Cashback.Silo.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Cashback.Silo.Api.Security;
@@ -39,7 +40,9 @@ internal static partial class SecurityStartupReport
             reader,
             admin,
             $"curl -H \"Authorization: Bearer {reader}\" {address}/accounts/{LocalCustomer}/balance",
-            $"{address}{DashboardSignIn.PathPrefix}/?{DashboardSignIn.QueryParameter}={admin}");
+            OperationsRegistration.IsDashboardEnabled(app.Configuration)
+                ? $"{address}{DashboardSignIn.PathPrefix}/?{DashboardSignIn.QueryParameter}={admin}"
+                : $"off ({OperationsRegistration.DashboardEnabledKey}=false)");
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
