@@ -1,6 +1,6 @@
+using Cashback.Silo.Operations;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Cashback.Silo.Operations;
 using Microsoft.Extensions.Options;
 
 namespace Cashback.Silo.Api.Security;
