@@ -15,7 +15,9 @@ namespace Cashback.Grains.Audit;
 public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
 {
     private const int MaxBatchSize = 1_024;
-    private const int Writers = 4; // commits overlap: while one batch waits for its fsync, the next is being sent
+    /// <summary>Journal writers, each with a connection of its own: while one batch waits for its fsync, the next is being sent.</summary>
+    public const int Writers = 4;
+
     private const int MaxAccountsPerRead = 256;
 
     private const string InsertSql = """

@@ -10,8 +10,7 @@ namespace Cashback.Tests.Database;
 [Collection(PostgresCollection.Name)]
 public sealed class JournalDataSourceTests(PostgresServerFixture postgres)
 {
-    /// <summary>The audit log's writers (its <c>Writers</c>): each holds a connection of its own.</summary>
-    private const int JournalWriters = 4;
+    private const int JournalWriters = PostgresAuditLog.Writers;
 
     private long _accountSequence;
 

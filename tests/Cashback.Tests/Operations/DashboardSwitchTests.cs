@@ -1,4 +1,5 @@
 using System.Net;
+using Cashback.Silo.Operations;
 using Cashback.Tests.Infrastructure;
 
 namespace Cashback.Tests.Operations;
@@ -12,16 +13,16 @@ public sealed class DashboardSwitchTests(PostgresServerFixture postgres)
         await using var pipeline = await PipelineHarness.StartAsync(postgres, new Dictionary<string, string?>
         {
             ["Auth:Enabled"] = "false",
-            ["Dashboard:Enabled"] = "false",
+            [OperationsRegistration.DashboardEnabledKey] = "false",
         });
         using var client = pipeline.Silo.CreateClient();
 
         var ready = await Eventually.ReachesAsync(
-            async () => (await client.GetAsync("/health/ready")).StatusCode, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "ready");
-        using var dashboard = await client.GetAsync("/dashboard/");
+            () => StatusOfAsync(client, OperationsRegistration.ReadyPath), status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "ready");
+        var dashboard = await StatusOfAsync(client, OperationsRegistration.DashboardPath + "/");
 
         Assert.Equal(HttpStatusCode.OK, ready);
-        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, dashboard);
     }
 
     [Fact]
@@ -30,8 +31,14 @@ public sealed class DashboardSwitchTests(PostgresServerFixture postgres)
         await using var pipeline = await PipelineHarness.StartAsync(postgres, new Dictionary<string, string?> { ["Auth:Enabled"] = "false" });
         using var client = pipeline.Silo.CreateClient();
 
-        using var dashboard = await client.GetAsync("/dashboard/");
+        var dashboard = await StatusOfAsync(client, OperationsRegistration.DashboardPath + "/");
 
-        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, dashboard);
+    }
+
+    private static async Task<HttpStatusCode> StatusOfAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
     }
 }
