@@ -29,7 +29,7 @@ public sealed partial class TransactionIngestor : BackgroundService
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly IGrainFactory _grains;
+    private readonly AccountGrainReferences _accountGrains;
     private readonly KafkaClients _clients;
     private readonly KafkaPublisher _publisher;
     private readonly CashbackMetrics _metrics;
@@ -56,7 +56,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         IHandoverOffsets handoverOffsets,
         ILogger<TransactionIngestor> logger)
     {
-        _grains = grains;
+        _accountGrains = new AccountGrainReferences(grains);
         _clients = clients;
         _publisher = publisher;
         _metrics = metrics;
@@ -187,7 +187,7 @@ public sealed partial class TransactionIngestor : BackgroundService
         try
         {
             var first = batch[0];
-            var account = _grains.GetGrain<IAccountGrain>(first.Transaction.CustomerId);
+            var account = _accountGrains.For(first.Transaction.CustomerId);
             SourcedTransaction[] transactions = [.. batch.Select(m => new SourcedTransaction(m.Transaction, m.Source))];
             IngestorCallContext.Describe(first.Message.Partition.Value);
             var started = Stopwatch.GetTimestamp();
