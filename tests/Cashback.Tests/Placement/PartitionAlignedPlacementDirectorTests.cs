@@ -73,7 +73,7 @@ public sealed class PartitionAlignedPlacementDirectorTests
         var requestContext = new Dictionary<string, object>();
         if (fromPartition is { } partition)
         {
-            requestContext[IngestorCallContext.PartitionKey] = partition;
+            requestContext[IngestorCallContext.OriginKey] = new IngestorCallOrigin(partition, "an-ingestor");
         }
 
         if (hint is not null)
