@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Confluent.Kafka;
 
 namespace Cashback.Bench;
@@ -17,7 +18,18 @@ public static class LatencyProbe
 
         /// <summary>From that stamp until the message was read back.</summary>
         public Result? FromStage { get; init; }
+
+        /// <summary>What the whole machine did with its CPU while the messages were timed.</summary>
+        public MachineCpu Machine { get; init; }
+
+        /// <summary>Every timed message in the order it was read back, to tell a stall from a tail spread over the pass.</summary>
+        [JsonIgnore]
+        public IReadOnlyList<Sample> Samples { get; init; } = [];
     }
+
+    /// <param name="SentAt">Wall clock when the message was produced.</param>
+    /// <param name="ToStage">Milliseconds from produce to the stage's stamp, where the stage stamps one.</param>
+    public sealed record Sample(DateTime SentAt, double Milliseconds, double? ToStage, double? FromStage);
 
     /// <param name="next">Makes the message with the given id.</param>
     /// <param name="idOf">The id of the message a read-back one was caused by.</param>
@@ -36,6 +48,7 @@ public static class LatencyProbe
         var warmUp = rate;
         var total = warmUp + rate * seconds;
         var clock = Stopwatch.StartNew();
+        var cpuBefore = MachineCpu.Read();
         var runId = Guid.NewGuid().ToString("N")[..8];
 
         var producing = Task.Run(() =>
@@ -66,6 +79,7 @@ public static class LatencyProbe
         var latencies = new List<double>(total);
         var toStage = new List<double>(stampOf is null ? 0 : total);
         var fromStage = new List<double>(stampOf is null ? 0 : total);
+        var samples = new List<Sample>(total);
         var seen = new HashSet<string>();
         var idle = Stopwatch.StartNew();
         while (seen.Count < total && idle.Elapsed < TimeSpan.FromSeconds(60))
@@ -90,18 +104,25 @@ public static class LatencyProbe
 
             if (!IsWarmUp(id))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(sent.Ticks, received).TotalMilliseconds);
+                var latency = Stopwatch.GetElapsedTime(sent.Ticks, received).TotalMilliseconds;
+                latencies.Add(latency);
+                double? before = null, after = null;
                 if (stampOf is not null)
                 {
                     var stamped = stampOf(result.Message);
-                    toStage.Add((stamped - sent.Wall).TotalMilliseconds);
-                    fromStage.Add((receivedWall - stamped).TotalMilliseconds);
+                    before = (stamped - sent.Wall).TotalMilliseconds;
+                    after = (receivedWall - stamped).TotalMilliseconds;
+                    toStage.Add(before.Value);
+                    fromStage.Add(after.Value);
                 }
+
+                samples.Add(new Sample(sent.Wall, latency, before, after));
             }
 
             idle.Restart();
         }
 
+        var machine = MachineCpu.Read() - cpuBefore;
         await producing;
         if (seen.Count < total)
         {
@@ -112,6 +133,8 @@ public static class LatencyProbe
         {
             ToStage = stampOf is null ? null : Summarise(rate, seconds, toStage),
             FromStage = stampOf is null ? null : Summarise(rate, seconds, fromStage),
+            Samples = samples,
+            Machine = machine,
         };
     }
 

@@ -90,7 +90,7 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
     table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay (consume → produce, no grain, no DB) | {kafkaFloor:N0}/s | |");
     if (kafkaLatencyFloor is not null)
     {
-        table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay latency at {kafkaLatencyFloor.Rate:N0}/s (the silo's client settings) | {Percentiles(kafkaLatencyFloor)} | |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| floor: Kafka relay latency at {kafkaLatencyFloor.Rate:N0}/s (the silo's client settings) | {Percentiles(kafkaLatencyFloor)}; {MachineShares(kafkaLatencyFloor.Machine)} | |");
     }
 
     table.AppendLine(CultureInfo.InvariantCulture, $"| floor: PostgreSQL single-row upserts, 32 connections | {singleRowFloor:N0}/s | |");
@@ -109,6 +109,8 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
             table.AppendLine(CultureInfo.InvariantCulture, $"| … of which produce → applied by the account grain | {Percentiles(toGrain)} | |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| … of which applied → event read (journal commit, publish, Kafka) | {Percentiles(fromGrain)} | |");
         }
+
+        table.AppendLine(CultureInfo.InvariantCulture, $"| … meanwhile, the machine's CPU | {MachineShares(latency.Machine)} | |");
     }
 
     IEnumerable<string> limit = options.SiloMemoryLimitMiB > 0 ? [$"memory cgroup of {options.SiloMemoryLimitMiB:N0} MiB"] : [];
@@ -130,8 +132,28 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
         siloPeakRssBytes = peakRss,
         siloCgroupPeakBytes = peakCgroup,
     }, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"Written {stem}.md and {stem}.json");
+    var written = $"{stem}.md and {stem}.json";
+    if (latency is { Samples.Count: > 0 })
+    {
+        WriteSamples(stem + "-latency.csv", latency.Samples);
+        written = $"{stem}.md, {stem}.json and {stem}-latency.csv";
+    }
+
+    Console.WriteLine($"Written {written}");
 }
+
+static void WriteSamples(string path, IReadOnlyList<LatencyProbe.Sample> samples)
+{
+    using var csv = new StreamWriter(path);
+    csv.WriteLine("sent_at,produce_to_event_ms,produce_to_applied_ms,applied_to_event_ms");
+    foreach (var sample in samples.OrderBy(s => s.SentAt))
+    {
+        csv.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sample.SentAt:O},{sample.Milliseconds:F2},{sample.ToStage:F2},{sample.FromStage:F2}"));
+    }
+}
+
+static string MachineShares(MachineCpu machine) =>
+    string.Create(CultureInfo.InvariantCulture, $"machine CPU busy {machine.BusyShare:P0}, stolen by the hypervisor {machine.StolenShare:P0}");
 
 static string Percentiles(LatencyProbe.Result latency) =>
     string.Create(CultureInfo.InvariantCulture, $"p50 {latency.P50:F1} ms, p95 {latency.P95:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms");
