@@ -19,7 +19,7 @@ public static class LatencyProbe
         /// <summary>From that stamp until the message was read back.</summary>
         public Result? FromStage { get; init; }
 
-        /// <summary>What the whole machine did with its CPU while the messages were timed.</summary>
+        /// <summary>What the whole machine did with its CPU during the pass, its warm-up second included.</summary>
         public MachineCpu Machine { get; init; }
 
         /// <summary>Every timed message in the order it was read back, to tell a stall from a tail spread over the pass.</summary>
