@@ -76,9 +76,6 @@ public static class LatencyProbe
             producer.Flush(TimeSpan.FromSeconds(30));
         });
 
-        var latencies = new List<double>(total);
-        var toStage = new List<double>(stampOf is null ? 0 : total);
-        var fromStage = new List<double>(stampOf is null ? 0 : total);
         var samples = new List<Sample>(total);
         var seen = new HashSet<string>();
         var idle = Stopwatch.StartNew();
@@ -105,18 +102,8 @@ public static class LatencyProbe
             if (!IsWarmUp(id))
             {
                 var latency = Stopwatch.GetElapsedTime(sent.Ticks, received).TotalMilliseconds;
-                latencies.Add(latency);
-                double? before = null, after = null;
-                if (stampOf is not null)
-                {
-                    var stamped = stampOf(result.Message);
-                    before = (stamped - sent.Wall).TotalMilliseconds;
-                    after = (receivedWall - stamped).TotalMilliseconds;
-                    toStage.Add(before.Value);
-                    fromStage.Add(after.Value);
-                }
-
-                samples.Add(new Sample(sent.Wall, latency, before, after));
+                var stamped = stampOf?.Invoke(result.Message);
+                samples.Add(new Sample(sent.Wall, latency, (stamped - sent.Wall)?.TotalMilliseconds, (receivedWall - stamped)?.TotalMilliseconds));
             }
 
             idle.Restart();
@@ -129,10 +116,10 @@ public static class LatencyProbe
             throw new InvalidOperationException($"Only {seen.Count} of {total} messages came back from {readFrom}.");
         }
 
-        return Summarise(rate, seconds, latencies) with
+        return Summarise(rate, seconds, [.. samples.Select(s => s.Milliseconds)]) with
         {
-            ToStage = stampOf is null ? null : Summarise(rate, seconds, toStage),
-            FromStage = stampOf is null ? null : Summarise(rate, seconds, fromStage),
+            ToStage = stampOf is null ? null : Summarise(rate, seconds, [.. samples.Select(s => s.ToStage!.Value)]),
+            FromStage = stampOf is null ? null : Summarise(rate, seconds, [.. samples.Select(s => s.FromStage!.Value)]),
             Samples = samples,
             Machine = machine,
         };
