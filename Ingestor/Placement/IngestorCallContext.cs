@@ -24,10 +24,12 @@ public static class IngestorCallContext
         RequestContext.Set(OriginKey, OriginsOfThisProcess.GetOrAdd(partition, static p => new IngestorCallOrigin(p, ThisProcess)));
 
     /// <summary>The partition of the call being processed, or null when the call did not come from an ingestor.</summary>
-    public static int? CurrentPartition => (RequestContext.Get(OriginKey) as IngestorCallOrigin)?.Partition;
+    public static int? CurrentPartition => CurrentOrigin?.Partition;
 
     /// <summary>Whether the call being processed was sent by the ingestor of this process.</summary>
-    public static bool CurrentIsFromThisProcess => (RequestContext.Get(OriginKey) as IngestorCallOrigin)?.Sender == ThisProcess;
+    public static bool CurrentIsFromThisProcess => CurrentOrigin?.Sender == ThisProcess;
+
+    private static IngestorCallOrigin? CurrentOrigin => RequestContext.Get(OriginKey) as IngestorCallOrigin;
 
     /// <summary>The partition recorded in request-context data handed to a placement director.</summary>
     public static int? PartitionIn(IReadOnlyDictionary<string, object>? requestContextData) =>
