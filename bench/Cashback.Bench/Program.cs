@@ -62,14 +62,18 @@ try
     }
 
     LatencyProbe.Result? latency = null;
+    SiloGc? latencyGc = null;
     if (options.LatencySeconds > 0)
     {
+        using var http = new HttpClient();
+        var gcBefore = await SiloGc.ReadAsync(http, silos);
         latency = await run.MeasureLatencyAsync(new Workload(ledger, options.Accounts, "uniform", seed: 7), options.LatencyRate, options.LatencySeconds);
+        latencyGc = await SiloGc.ReadAsync(http, silos) - gcBefore;
         await run.VerifyBalancesAsync(ledger);
     }
 
     var peakRss = run.PeakRssBytes;
-    Report(options, kafkaFloor, kafkaLatencyFloor, singleRowFloor, batchedFloor, throughputs, latency, peakRss, run.PeakCgroupBytes);
+    Report(options, kafkaFloor, kafkaLatencyFloor, singleRowFloor, batchedFloor, throughputs, latency, latencyGc, peakRss, run.PeakCgroupBytes);
 }
 finally
 {
@@ -80,7 +84,7 @@ finally
 }
 
 static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result? kafkaLatencyFloor, double singleRowFloor, double batchedFloor,
-    List<PipelineRun.Throughput> throughputs, LatencyProbe.Result? latency, long peakRss, long? peakCgroup)
+    List<PipelineRun.Throughput> throughputs, LatencyProbe.Result? latency, SiloGc? latencyGc, long peakRss, long? peakCgroup)
 {
     var table = new StringBuilder();
     table.AppendLine(CultureInfo.InvariantCulture, $"Cashback.Orleans bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {options.Silos} silo(s), {options.Accounts:N0} accounts");
@@ -111,6 +115,12 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
         }
 
         table.AppendLine(CultureInfo.InvariantCulture, $"| … meanwhile, the machine's CPU | {MachineShares(latency.Machine)} | |");
+        if (latencyGc is { Collections: > 0 } gc)
+        {
+            // Read around the whole pass, its untimed warm-up second (rate messages) included.
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| … meanwhile, the silo's GC | {gc.Collections} collections (gen0 {gc.Gen0}, gen1 {gc.Gen1}, gen2 {gc.Gen2}), paused {gc.PausedSeconds * 1000:N0} ms in all, {gc.PausedSeconds * 1000 / gc.Collections:F1} ms each on average; allocated {gc.AllocatedBytes / 1024.0 / (latency.Rate * (latency.Seconds + 1)):N1} KB per transaction | |");
+        }
     }
 
     IEnumerable<string> limit = options.SiloMemoryLimitMiB > 0 ? [$"memory cgroup of {options.SiloMemoryLimitMiB:N0} MiB"] : [];
@@ -129,6 +139,7 @@ static void Report(BenchOptions options, double kafkaFloor, LatencyProbe.Result?
         floors = new { kafkaRelayPerSecond = kafkaFloor, kafkaRelayLatency = kafkaLatencyFloor, postgresSingleRowPerSecond = singleRowFloor, postgresBatchedPerSecond = batchedFloor },
         throughputs,
         latency,
+        latencySiloGc = latencyGc,
         siloPeakRssBytes = peakRss,
         siloCgroupPeakBytes = peakCgroup,
     }, new JsonSerializerOptions { WriteIndented = true }));
