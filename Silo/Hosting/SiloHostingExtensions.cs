@@ -1,4 +1,5 @@
 using Cashback.Silo.Database;
+using Cashback.Silo.GarbageCollection;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Cashback.Ingestor;
@@ -45,6 +46,7 @@ public static class SiloHostingExtensions
         });
         builder.Services.AddPartitionCoordination();
         builder.Services.AddTransactionIngestor(builder.Configuration);
+        builder.Services.AddGen0Pacing(builder.Configuration);
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<KafkaOptions>>((host, kafka) =>
         {
             // SIGTERM: the ingestor may drain for up to DrainTimeout, then Orleans deactivates grains and leaves the cluster.
